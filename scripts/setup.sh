@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Idempotent set-up: system packages (apt-get, when root and missing), .venv, the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  libcairo2-dev libpango1.0-dev pkg-config   # build pycairo / manimpango for Manim
+  espeak-ng                                  # fallback narrator
+  texlive-latex-base dvisvgm                 # LaTeX for equations (MathTex)
+  util-linux                                 # unshare: network isolation of renders
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+
+# Reinstall only when a dependency declaration changed.
+stamp=.venv/.tutor-setup-stamp
+digest=$(cat constraints.txt requirements-dev.txt packages/*/pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
+  exit 0
+fi
+echo "setup: installing the workspace into .venv (first time takes a few minutes)"
+editables=()
+for pkg in packages/*/; do
+  if [ "$pkg" = "packages/tutor-core/" ]; then
+    editables+=(-e "${pkg}[piper]")
+  else
+    editables+=(-e "$pkg")
+  fi
+done
+.venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt \
+  "${editables[@]}" -r requirements-dev.txt
+echo "$digest" > "$stamp"
+echo "setup: done"
