@@ -135,3 +135,7 @@ class MediaError(TutorError):
 
 class JobCancelled(TutorError):
     """The job was cancelled."""
+
+
+class InvalidSignature(TutorError):
+    """A signed request (e.g. a job webhook) has a missing, malformed, wrong or stale signature."""

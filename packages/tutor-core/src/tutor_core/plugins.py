@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -81,6 +82,10 @@ def _allow_list() -> set[str] | None:
     return {p.strip() for p in raw.split(",") if p.strip()}
 
 
+load_errors: dict[str, str] = {}
+"""Entry-point plugins that failed to import, by name, with the reason (see `tutor doctor`)."""
+
+
 def _make_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("tutor")
     pm.add_hookspecs(hookspecs)
@@ -96,11 +101,13 @@ def _make_manager() -> pluggy.PluginManager:
             continue
         try:
             mod = ep.load()
-        except ImportError as exc:
-            raise ConfigurationError(
-                f"plugin {ep.name!r} ({dist_name}) failed to import: {exc}",
-                hint="reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name",
-            ) from exc
+        except Exception as exc:  # noqa: BLE001 - one broken plugin must not break tutor
+            load_errors[ep.name] = (
+                f"plugin {ep.name!r} ({dist_name}) failed to import: {type(exc).__name__}: {exc}; "
+                "reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name"
+            )
+            logging.getLogger("tutor.plugins").warning("%s", load_errors[ep.name])
+            continue
         pm.register(mod, name=ep.name)
         if ep.dist is not None:
             pm._plugin_distinfo.append((mod, ep.dist))  # type: ignore[attr-defined]
@@ -121,7 +128,9 @@ def registrations(kind: str | None = None) -> list[Registration]:
     for k in kinds:
         hook_name = KINDS.get(k)
         if hook_name is None:
-            raise ConfigurationError(f"unknown plugin kind {k!r}", hint=f"kinds: {', '.join(KINDS)}")
+            raise ConfigurationError(
+                f"unknown plugin kind {k!r}", hint=f"kinds: {', '.join(KINDS)}"
+            )
         hook = getattr(pm.hook, hook_name)
         for impl in hook.get_hookimpls():
             found: list[Registration] = []
@@ -160,7 +169,10 @@ def get_registration(kind: str, name: str) -> Registration:
     """The registration of `name` for `kind`, or UnknownPluginError with hints."""
     table = _lookup(kind)
     if name not in table:
-        raise UnknownPluginError(kind, name, table)
+        error = UnknownPluginError(kind, name, table)
+        if name in load_errors:
+            error.hint = load_errors[name]
+        raise error
     return table[name]
 
 

@@ -133,14 +133,28 @@ def check_expression(expr: str, variable: str = "x") -> str:
     return ast.unparse(tree)
 
 
+class _FloatConstants(ast.NodeTransformer):
+    """Turn integer literals into floats, so `9**9**9` overflows at once instead of
+    computing a huge integer for minutes (a denial of service)."""
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if isinstance(node.value, int) and not isinstance(node.value, bool):
+            return ast.copy_location(ast.Constant(float(node.value)), node)
+        return node
+
+
 def evaluate_expression(expr: str, x: float, variable: str = "x") -> float:
     """Evaluate a checked expression at x (NaN where it is undefined)."""
     env: dict[str, object] = {name: getattr(math, name) for name in ALLOWED_FUNCTIONS - {"abs"}}
     env["abs"] = abs
+    # math.floor/ceil return ints, which would bring back unbounded integer powers.
+    env["floor"] = lambda v: float(math.floor(v))
+    env["ceil"] = lambda v: float(math.ceil(v))
     env.update(pi=math.pi, e=math.e, tau=math.tau)
-    env[variable] = x
-    code = compile(check_expression(expr, variable), "<expr>", "eval")
+    env[variable] = float(x)
+    tree = ast.parse(check_expression(expr, variable), mode="eval")
     try:
+        code = compile(ast.fix_missing_locations(_FloatConstants().visit(tree)), "<expr>", "eval")
         value = eval(code, {"__builtins__": {}}, env)  # noqa: S307 - checked AST above
         return float(value)
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
@@ -421,9 +435,10 @@ class SceneSpec(SpecModel):
                 raise ValueError(
                     f"{where} targets unknown element {anim.target!r}; ids are {sorted(seen)}"
                 )
-            if anim.action == "transform":
-                if anim.to is None or anim.to not in seen or anim.to == anim.target:
-                    raise ValueError(f"{where} needs `to`: the id of another element")
+            if anim.action == "transform" and (
+                anim.to is None or anim.to not in seen or anim.to == anim.target
+            ):
+                raise ValueError(f"{where} needs `to`: the id of another element")
             if anim.action == "move" and anim.direction is None:
                 raise ValueError(f"{where} needs a direction (up, down, left, right)")
             if anim.action == "fade_out":

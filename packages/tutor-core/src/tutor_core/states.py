@@ -25,7 +25,7 @@ class StateMachine(Generic[S]):
 
     def __init__(self, name: str, transitions: Mapping[S, frozenset[S]]) -> None:
         self.name = name
-        self.transitions = dict(transitions)
+        self.transitions: dict[S, frozenset[S]] = dict(transitions)
 
     def allowed(self, source: S) -> frozenset[S]:
         """Statuses reachable from `source` in one step."""
