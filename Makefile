@@ -21,3 +21,18 @@ test-fast: setup
 
 clean:
 	rm -rf $(VENV) out
+
+# The main job: a real narrated video from a prompt, embedded defaults, no services, no API key.
+DEMO_PROMPT ?= explain the Pythagorean theorem in 4 scenes
+DEMO_QUALITY ?= final
+demo: setup
+	@mkdir -p out
+	TUTOR_HOME=$(CURDIR)/out/.tutor $(VENV)/bin/tutor generate "$(DEMO_PROMPT)" \
+		--quality $(DEMO_QUALITY) --out out/demo.mp4
+	@echo
+	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt)"
+	@echo "Edit one scene:  TUTOR_HOME=out/.tutor .venv/bin/tutor edit SCENE_ID \"make the triangle blue\""
+
+bench: setup
+	$(PY) bench/pipeline.py
+	$(PY) bench/render_overhead.py

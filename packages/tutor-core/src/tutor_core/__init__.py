@@ -30,6 +30,7 @@ from tutor_core.models import (
 )
 from tutor_core.settings import Settings
 from tutor_core.spec import SceneSpec
+from tutor_core.tutor import SessionView, Tutor
 
 __all__ = [
     "CodeSource",
@@ -51,8 +52,10 @@ __all__ = [
     "SceneSpec",
     "SceneStatus",
     "SessionStatus",
+    "SessionView",
     "Settings",
     "SpecSource",
+    "Tutor",
     "TutorError",
     "UnknownPluginError",
     "User",

@@ -139,6 +139,8 @@ class Scene(WireModel):
     job_id: str | None = None
     version: int = 0
     narration: str | None = None
+    pending_edit: str | None = None
+    """An edit instruction that failed; `retry` runs it again."""
     updated_at: float = Field(default_factory=now_ms)
     revision: int = 1
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     """Seconds one scene may take end to end (narration, code, renders, upload)."""
     repair_attempts: int = Field(default=2, ge=0, le=10)
     """How many times the agent may repair a scene that failed to render."""
+    fallback_scenes: bool = True
+    """When a scene cannot be rendered or repaired, show a simple title card instead."""
     retry_attempts: int = Field(default=3, ge=1, le=10)
     """Attempts for transient failures (storage, store), with exponential backoff."""
     database_url: str | None = None

@@ -1,0 +1,345 @@
+"""Lesson commands: generate, edit, retry, export, sessions, show."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from tutor_core.models import Scene, SceneStatus, SessionStatus, VideoSession
+from tutor_core.settings import Settings
+from tutor_core.tutor import SessionView, Tutor
+
+T = TypeVar("T")
+
+_STATUS_STYLE = {
+    "queued": "dim",
+    "generating_code": "cyan",
+    "rendering": "yellow",
+    "uploading": "blue",
+    "ready": "green",
+    "error": "red",
+}
+_STATUS_ICON = {
+    "queued": "·",
+    "generating_code": "✎",
+    "rendering": "◐",
+    "uploading": "↑",
+    "ready": "✔",
+    "error": "✖",
+}
+
+
+class Progress:
+    """One line per scene with its status, live on a terminal, plain lines elsewhere."""
+
+    def __init__(self, console: Console, enabled: bool) -> None:
+        self.console = console
+        self.enabled = enabled
+        self.session: VideoSession | None = None
+        self.scenes: dict[str, Scene] = {}
+        self.live: Live | None = None
+        self._last: dict[str, str] = {}
+
+    def __enter__(self) -> Progress:
+        if self.enabled and self.console.is_terminal:
+            self.live = Live(self._table(), console=self.console, refresh_per_second=8)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.update(self._table())
+            self.live.__exit__(None, None, None)
+
+    def update(self, obj: VideoSession | Scene) -> None:
+        if isinstance(obj, Scene):
+            self.scenes[obj.id] = obj
+            key, label = obj.id, f"scene {obj.index + 1} {obj.title or ''}".strip()
+            state = f"{obj.status.value} v{obj.version}"
+        else:
+            self.session = obj
+            key, label, state = obj.id, f"session {obj.id}", obj.status.value
+        if self.live is not None:
+            self.live.update(self._table())
+        elif self.enabled and self._last.get(key) != state:
+            self.console.print(f"{label}: {state}", highlight=False)
+        self._last[key] = state
+
+    def _table(self) -> Table:
+        title = "tutor"
+        if self.session is not None:
+            title = f"{self.session.title or 'lesson'} — {self.session.status.value}"
+        table = Table(title=title, show_header=True, header_style="bold", expand=False)
+        table.add_column("#", justify="right")
+        table.add_column("scene")
+        table.add_column("status")
+        table.add_column("v", justify="right")
+        table.add_column("note", overflow="fold", max_width=60)
+        for scene in sorted(self.scenes.values(), key=lambda s: s.index):
+            status = scene.status.value
+            style = _STATUS_STYLE.get(status, "")
+            table.add_row(
+                str(scene.index + 1),
+                scene.title or "",
+                f"[{style}]{_STATUS_ICON.get(status, '')} {status}[/]",
+                str(scene.version),
+                scene.error_message or "",
+            )
+        return table
+
+
+def _run(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return anyio.run(fn)
+
+
+def _settings(**overrides: Any) -> Settings:
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)
+
+
+def _default_out(view: SessionView) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", (view.session.title or "lesson").lower()).strip("-")
+    return Path(f"{slug[:40] or 'lesson'}.mp4")
+
+
+def _print_view(console: Console, view: SessionView) -> None:
+    s = view.session
+    fps = s.target_fps
+    seconds = (s.duration_in_frames or 0) / fps
+    colour = "green" if s.status == SessionStatus.READY else "red"
+    console.print(
+        f"[bold]{s.title or 'lesson'}[/]  session [cyan]{s.id}[/]  "
+        f"[{colour}]{s.status.value}[/]  {seconds:.1f} s at {fps} fps"
+    )
+    table = Table(show_header=True, header_style="bold")
+    for col in ("#", "scene id", "title", "status", "v", "frames", "note"):
+        table.add_column(col)
+    for c in view.scenes:
+        table.add_row(
+            str(c.index + 1),
+            c.id,
+            c.title or "",
+            f"[{_STATUS_STYLE.get(c.status.value, '')}]{c.status.value}[/]",
+            str(c.version),
+            f"{c.start_frame}–{c.end_frame}" if c.duration_in_frames else "—",
+            c.error_message or "",
+        )
+    console.print(table)
+
+
+def _emit(view: SessionView, as_json: bool, console: Console) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
+    else:
+        _print_view(console, view)
+
+
+def _exit_code(view: SessionView, scene_id: str | None = None) -> int:
+    if view.session.status == SessionStatus.ERROR:
+        return 1
+    if scene_id is not None:
+        scene = next((c for c in view.scenes if c.id == scene_id), None)
+        if scene is not None and scene.status == SceneStatus.ERROR:
+            return 1
+    return 0
+
+
+async def _with_tutor(
+    settings: Settings, progress: Progress | None, fn: Callable[[Tutor], Awaitable[T]]
+) -> T:
+    tutor = Tutor(settings, on_change=progress.update if progress else None)
+    async with tutor:
+        return await fn(tutor)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lesson commands to the `tutor` CLI."""
+
+    @app.command(rich_help_panel="Lessons")
+    def generate(
+        prompt: Annotated[
+            str,
+            typer.Argument(
+                help='What to explain, e.g. "the Pythagorean theorem". "-" reads stdin.'
+            ),
+        ],
+        scenes: Annotated[
+            int | None,
+            typer.Option(
+                "--scenes", "-n", help="How many scenes (1–12). Default: from the prompt, else 4."
+            ),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(
+                "--out", "-o", help="Where to write the video (.mp4; a .vtt goes beside it)."
+            ),
+        ] = None,
+        quality: Annotated[
+            str | None,
+            typer.Option("--quality", "-q", help="draft (854x480, fast) or final (1920x1080)."),
+        ] = None,
+        no_narration: Annotated[
+            bool, typer.Option("--no-narration", help="Silent video, no voice.")
+        ] = False,
+        agent: Annotated[
+            str | None, typer.Option("--agent", help="Agent plugin (see `tutor plugins`).")
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+        ] = False,
+    ) -> None:
+        """Make a narrated video from a prompt.
+
+        Example: tutor generate "explain the Pythagorean theorem" --scenes 4 --out pythagoras.mp4
+        """
+        if quality is not None and quality not in ("draft", "final"):
+            raise typer.BadParameter("use draft or final", param_hint="--quality")
+        if prompt == "-":
+            prompt = sys.stdin.read()
+        console = Console(stderr=True)
+        settings = _settings(
+            quality=quality, agent=agent, narrator="silent" if no_narration else None
+        )
+
+        async def work(tutor: Tutor) -> SessionView:
+            view = await tutor.generate(prompt, scenes=scenes)
+            if view.session.status == SessionStatus.READY:
+                target = out or _default_out(view)
+                result = await tutor.export(view.session.id, target)
+                view = view.model_copy(update={"output": result.path})
+                if result.missing and not as_json:
+                    console.print(
+                        f"[yellow]{len(result.missing)} scene(s) failed and are not in the video; "
+                        f"retry them with `tutor retry SCENE_ID`.[/]"
+                    )
+            return view
+
+        with Progress(console, enabled=not as_json) as progress:
+            view = _run(lambda: _with_tutor(settings, progress, work))
+        _emit(view, as_json, console)
+        if view.output and not as_json:
+            console.print(
+                f"[green]video:[/] {view.output}\n"
+                f"[green]subtitles:[/] {view.output.with_suffix('.vtt')}"
+            )
+            console.print('edit a scene: tutor edit SCENE_ID "make the title blue"')
+        raise typer.Exit(_exit_code(view))
+
+    @app.command(rich_help_panel="Lessons")
+    def edit(
+        scene_id: Annotated[
+            str, typer.Argument(help="The scene to change (see `tutor show SESSION_ID`).")
+        ],
+        instruction: Annotated[
+            str, typer.Argument(help='What to change, e.g. "make the triangle blue".')
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Change one scene by instruction; only that scene is re-rendered.
+
+        Example: tutor edit scn_abc123 "make the triangle blue and slower"
+        """
+        console = Console(stderr=True)
+        with Progress(console, enabled=not as_json) as progress:
+            view = _run(
+                lambda: _with_tutor(_settings(), progress, lambda t: t.edit(scene_id, instruction))
+            )
+        _emit(view, as_json, console)
+        raise typer.Exit(_exit_code(view, scene_id))
+
+    @app.command(rich_help_panel="Lessons")
+    def retry(
+        scene_id: Annotated[str, typer.Argument(help="A failed scene (status error).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Run a failed scene again (its first render, or its failed edit)."""
+        console = Console(stderr=True)
+        with Progress(console, enabled=not as_json) as progress:
+            view = _run(lambda: _with_tutor(_settings(), progress, lambda t: t.retry(scene_id)))
+        _emit(view, as_json, console)
+        raise typer.Exit(_exit_code(view, scene_id))
+
+    @app.command(rich_help_panel="Lessons")
+    def export(
+        session_id: Annotated[str, typer.Argument(help="The session to export.")],
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="Output .mp4 (a .vtt goes beside it).")
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Join a session's scenes into one video (stream copy, no re-encode)."""
+        console = Console(stderr=True)
+
+        async def work(tutor: Tutor) -> Any:
+            return await tutor.export(session_id, out)
+
+        result = _run(lambda: _with_tutor(_settings(), None, work))
+        if as_json:
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "sessionId": session_id,
+                        "output": str(result.path),
+                        "subtitles": str(result.subtitles),
+                        "frames": result.frames,
+                        "duration": result.duration,
+                        "scenes": result.scenes,
+                        "missing": [s.id for s in result.missing],
+                    }
+                )
+                + "\n"
+            )
+        else:
+            console.print(
+                f"[green]video:[/] {result.path} ({result.duration:.1f} s, {result.frames} frames)"
+            )
+            console.print(f"[green]subtitles:[/] {result.subtitles}")
+            for s in result.missing:
+                console.print(f"[yellow]missing scene {s.index + 1} ({s.id}): {s.error_message}[/]")
+
+    @app.command(rich_help_panel="Lessons")
+    def sessions(
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List your sessions, newest first."""
+        console = Console()
+        items = _run(lambda: _with_tutor(_settings(), None, lambda t: t.sessions()))
+        if as_json:
+            sys.stdout.write(json.dumps([s.to_wire() for s in items], indent=2) + "\n")
+            return
+        if not items:
+            console.print('no sessions yet: try  tutor generate "explain the unit circle"')
+            return
+        table = Table(show_header=True, header_style="bold")
+        for col in ("session", "title", "status", "seconds", "quality"):
+            table.add_column(col)
+        for s in items:
+            table.add_row(
+                s.id,
+                s.title or "",
+                f"[{_STATUS_STYLE.get(s.status.value, '')}]{s.status.value}[/]",
+                f"{(s.duration_in_frames or 0) / s.target_fps:.1f}",
+                s.quality,
+            )
+        console.print(table)
+
+    @app.command(rich_help_panel="Lessons")
+    def show(
+        session_id: Annotated[str, typer.Argument(help="The session to show.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Show a session and its scenes (ids, status, versions, frames)."""
+        console = Console()
+        view = _run(lambda: _with_tutor(_settings(), None, lambda t: t.session(session_id)))
+        _emit(view, as_json, console)

@@ -1,0 +1,363 @@
+"""`Tutor`: the library's front door. Composes plugins from settings and runs the pipeline.
+
+Example::
+
+    import anyio
+    from tutor_core import Tutor
+
+    async def main() -> None:
+        async with Tutor() as tutor:
+            view = await tutor.generate("explain the Pythagorean theorem", scenes=3)
+            await tutor.export(view.session.id, "pythagoras.mp4")
+
+    anyio.run(main)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from tutor_core import plugins, states
+from tutor_core.errors import InvalidInput, NotFound
+from tutor_core.interfaces import Agent, JobQueue, Narrator, Renderer, Storage, Store
+from tutor_core.logs import new_correlation_id
+from tutor_core.models import (
+    QUALITY_SIZES,
+    Job,
+    JobKind,
+    Quality,
+    Scene,
+    SessionStatus,
+    VideoSession,
+)
+from tutor_core.pipeline import ExportResult, Pipeline, PipelineStats, ProgressCallback
+from tutor_core.settings import Settings
+
+MAX_PROMPT_CHARS = 2000
+MAX_SCENES = 12
+DEFAULT_SCENES = 4
+LOCAL_USER = "local"
+
+_SCENES_IN_PROMPT = re.compile(r"\b(?:in|with|using)\s+(\d{1,4})\s+scenes?\b", re.IGNORECASE)
+
+
+def scenes_from_prompt(prompt: str) -> int | None:
+    """The scene count a prompt asks for ("... in 4 scenes"), if any."""
+    match = _SCENES_IN_PROMPT.search(prompt)
+    return int(match.group(1)) if match else None
+
+
+def check_prompt(prompt: str) -> str:
+    """A cleaned prompt, or InvalidInput saying what is wrong."""
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise InvalidInput(
+            "the prompt is empty",
+            hint='say what to explain, e.g. "explain the Pythagorean theorem in 4 scenes"',
+        )
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise InvalidInput(
+            f"the prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}",
+            hint="describe the topic in a few sentences; tutor plans the details itself",
+        )
+    return " ".join(prompt.split())
+
+
+def check_scene_count(count: int) -> int:
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SCENES:
+        raise InvalidInput(
+            f"scene count must be between 1 and {MAX_SCENES}, got {count!r}",
+            hint="pass --scenes N with N from 1 to 12",
+        )
+    return count
+
+
+class SessionView(BaseModel):
+    """A session with its scenes, as the CLI and API show it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    session: VideoSession
+    scenes: list[Scene]
+    output: Path | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `--json` prints: camelCase, one entry per scene."""
+        s = self.session
+        return {
+            "sessionId": s.id,
+            "projectId": s.project_id,
+            "title": s.title,
+            "status": s.status.value,
+            "output": str(self.output) if self.output else None,
+            "durationInFrames": s.duration_in_frames,
+            "fps": s.target_fps,
+            "width": s.width,
+            "height": s.height,
+            "errorMessage": s.error_message,
+            "scenes": [
+                {
+                    "id": c.id,
+                    "index": c.index,
+                    "title": c.title,
+                    "status": c.status.value,
+                    "version": c.version,
+                    "checksum": c.checksum,
+                    "startFrame": c.start_frame,
+                    "endFrame": c.end_frame,
+                    "durationInFrames": c.duration_in_frames,
+                    "errorMessage": c.error_message,
+                    "chunkUrl": c.s3_chunk_url,
+                    "subtitlesUrl": c.s3_subtitles_url,
+                }
+                for c in self.scenes
+            ],
+        }
+
+
+class Tutor:
+    """Generate, edit, retry and export narrated lessons.
+
+    Plugins come from settings (`TUTOR_STORE`, `TUTOR_STORAGE`, `TUTOR_AGENT`,
+    `TUTOR_RENDERER`, `TUTOR_NARRATOR`, `TUTOR_QUEUE`) unless passed in directly.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: Store | None = None,
+        storage: Storage | None = None,
+        agent: Agent | None = None,
+        renderer: Renderer | None = None,
+        narrator: Narrator | None = None,
+        queue: JobQueue | None = None,
+        on_change: ProgressCallback | None = None,
+        user: str = LOCAL_USER,
+    ) -> None:
+        self.settings = settings or Settings()
+        s = self.settings
+        # Build the cheap, side-effect-free plugins first, so that a bad name fails
+        # before anything is written.
+        self.agent: Agent = agent or plugins.get_agent(s.agent, s)
+        self.renderer: Renderer = renderer or plugins.get_renderer(s.renderer, s)
+        self.narrator: Narrator = narrator or plugins.get_narrator(s.narrator, s)
+        self._store = store
+        self._storage = storage
+        self._queue = queue
+        self.on_change = on_change
+        self.user_external_id = user
+        self._pipeline: Pipeline | None = None
+        self._queue_started = False
+
+    # ------------------------------------------------------------ lifecycle
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+            self._store = plugins.get_store(self.settings.store, self.settings)
+        return self._store
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            self._storage = plugins.get_storage(self.settings.storage, self.settings)
+        return self._storage
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(
+                settings=self.settings,
+                store=self.store,
+                storage=self.storage,
+                agent=self.agent,
+                renderer=self.renderer,
+                narrator=self.narrator,
+                on_change=self.on_change,
+            )
+        return self._pipeline
+
+    @property
+    def stats(self) -> PipelineStats:
+        """What the pipeline did so far (renders, cache hits, repairs...)."""
+        return self.pipeline.stats
+
+    async def __aenter__(self) -> Tutor:
+        return self
+
+    async def start_queue(self) -> JobQueue:
+        """Start the job queue (call inside `async with Tutor()`, from the same task)."""
+        queue = self.queue
+        start = getattr(queue, "start", None)
+        if start is not None and not self._queue_started:
+            await start()
+            self._queue_started = True
+        return queue
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._queue is not None:
+            await self._queue.close()
+        if self._store is not None:
+            await self._store.close()
+
+    # ------------------------------------------------------------- the API
+
+    async def create_session(
+        self,
+        prompt: str,
+        *,
+        scenes: int | None = None,
+        quality: Quality | None = None,
+        project_id: str | None = None,
+    ) -> tuple[VideoSession, int]:
+        """Validate a request and record a queued session (no rendering yet)."""
+        prompt = check_prompt(prompt)
+        count = check_scene_count(
+            scenes if scenes is not None else (scenes_from_prompt(prompt) or DEFAULT_SCENES)
+        )
+        quality = quality or self.settings.quality
+        if quality not in QUALITY_SIZES:
+            raise InvalidInput(f"unknown quality {quality!r}", hint="use draft or final")
+        width, height = QUALITY_SIZES[quality]
+        user = await self.store.ensure_user(self.user_external_id)
+        if project_id is None:
+            project = await self.store.create_project(user.id, _title_from(prompt), prompt)
+        else:
+            project = await self.store.get_project(project_id)
+            if project.owner_id != user.id:
+                raise NotFound(f"no project {project_id}", hint="`tutor sessions` lists yours")
+        session = await self.store.create_session(
+            VideoSession(
+                id="",
+                project_id=project.id,
+                prompt=prompt,
+                quality=quality,
+                width=width,
+                height=height,
+                narrator=getattr(self.narrator, "name", None),
+                job_id=new_correlation_id(),
+            )
+        )
+        states.session_transition(session.status, SessionStatus.QUEUED)
+        session = await self.store.update_session(
+            session.id, revision=session.revision, status=SessionStatus.QUEUED
+        )
+        return session, count
+
+    async def generate(
+        self,
+        prompt: str,
+        *,
+        scenes: int | None = None,
+        quality: Quality | None = None,
+        project_id: str | None = None,
+    ) -> SessionView:
+        """Plan and render a whole video; returns when every scene has finished."""
+        session, count = await self.create_session(
+            prompt, scenes=scenes, quality=quality, project_id=project_id
+        )
+        await self.pipeline.generate(session.id, count)
+        return await self.session(session.id)
+
+    async def edit(self, scene_id: str, instruction: str) -> SessionView:
+        """Change one scene by instruction; only that scene is re-rendered."""
+        scene = await self._own_scene(scene_id)
+        session = await self.pipeline.edit(scene.id, instruction)
+        return await self.session(session.id)
+
+    async def retry(self, scene_id: str) -> SessionView:
+        """Run a failed scene again."""
+        scene = await self._own_scene(scene_id)
+        session = await self.pipeline.retry(scene.id)
+        return await self.session(session.id)
+
+    async def export(self, session_id: str, out: str | Path) -> ExportResult:
+        """Write the session's video (stream copy of its chunks) and subtitles."""
+        await self._own_session(session_id)
+        return await self.pipeline.export(session_id, Path(out))
+
+    async def session(self, session_id: str) -> SessionView:
+        """A session and its scenes."""
+        session = await self._own_session(session_id)
+        return SessionView(session=session, scenes=await self.store.list_scenes(session.id))
+
+    async def sessions(self) -> list[VideoSession]:
+        """Every session of this user, newest first."""
+        user = await self.store.ensure_user(self.user_external_id)
+        out: list[VideoSession] = []
+        for project in await self.store.list_projects(user.id):
+            out.extend(await self.store.list_sessions(project.id))
+        return sorted(out, key=lambda s: s.created_at, reverse=True)
+
+    # ------------------------------------------------------ background jobs
+
+    @property
+    def queue(self) -> JobQueue:
+        if self._queue is None:
+            self._queue = plugins.get_queue(self.settings.queue, self.settings)
+            self._queue.bind(self.run_job)
+        return self._queue
+
+    async def submit_generate(
+        self, prompt: str, *, scenes: int | None = None, quality: Quality | None = None
+    ) -> SessionView:
+        """Record a session and queue its generation; returns at once.
+
+        Call `await tutor.start_queue()` first, in the task that will leave `async with`.
+        """
+        session, count = await self.create_session(prompt, scenes=scenes, quality=quality)
+        job = Job(
+            id=session.job_id or new_correlation_id(),
+            kind=JobKind.GENERATE,
+            session_id=session.id,
+            prompt=str(count),
+            correlation_id=session.job_id or new_correlation_id(),
+        )
+        await self.queue.submit(job)
+        return await self.session(session.id)
+
+    async def run_job(self, job: Job) -> None:
+        """Run one queued job (called by the queue, in any process)."""
+        if job.kind == JobKind.GENERATE:
+            await self.pipeline.generate(job.session_id, int(job.prompt or DEFAULT_SCENES))
+        elif job.kind == JobKind.EDIT:
+            assert job.scene_id is not None and job.prompt is not None
+            await self.pipeline.edit(job.scene_id, job.prompt)
+        else:
+            assert job.scene_id is not None
+            await self.pipeline.retry(job.scene_id)
+
+    # ------------------------------------------------------------- helpers
+
+    async def _own_session(self, session_id: str) -> VideoSession:
+        session = await self.store.get_session(session_id)
+        project = await self.store.get_project(session.project_id)
+        user = await self.store.ensure_user(self.user_external_id)
+        if project.owner_id != user.id:
+            raise NotFound(f"no session {session_id}", hint="`tutor sessions` lists yours")
+        return session
+
+    async def _own_scene(self, scene_id: str) -> Scene:
+        scene = await self.store.get_scene(scene_id)
+        await self._own_session(scene.session_id)
+        return scene
+
+
+def _title_from(prompt: str) -> str:
+    text = _SCENES_IN_PROMPT.sub("", prompt).strip(" .,:;")
+    text = re.sub(r"^(please\s+)?(explain|teach me|show me|describe)\s+", "", text, flags=re.I)
+    return (text[:1].upper() + text[1:])[:80] or "Lesson"

@@ -1,0 +1,134 @@
+"""The `tutor` lesson commands as a person runs them: a real process, real renders."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor_core.media import probe
+
+TUTOR = str(Path(sys.executable).with_name("tutor"))
+
+
+def run(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TUTOR_HOME": str(home), "TUTOR_QUALITY": "draft", "NO_COLOR": "1"}
+    return subprocess.run(
+        [TUTOR, *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def sessions_in(home: Path) -> int:
+    db = home / "tutor.db"
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        table = next((t for t in tables if "session" in t), None)
+        return (
+            0 if table is None else int(conn.execute(f"select count(*) from {table}").fetchone()[0])
+        )
+
+
+@pytest.mark.slow
+def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> None:
+    out = tmp_path / "vectors.mp4"
+    done = run(
+        "generate", "explain vectors", "--scenes", "2", "--out", str(out), "--json", home=tutor_home
+    )
+    assert done.returncode == 0, done.stderr
+    view = json.loads(done.stdout)
+    assert view["status"] == "ready" and view["output"] == str(out.resolve())
+    assert len(view["scenes"]) == 2
+    for key in (
+        "id",
+        "index",
+        "title",
+        "status",
+        "version",
+        "checksum",
+        "startFrame",
+        "endFrame",
+        "durationInFrames",
+        "errorMessage",
+    ):
+        assert key in view["scenes"][0]
+    assert probe(out).frames == sum(s["durationInFrames"] for s in view["scenes"])
+    assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
+
+    shown = json.loads(run("show", view["sessionId"], "--json", home=tutor_home).stdout)
+    assert shown["scenes"] == view["scenes"]
+
+    first = view["scenes"][0]
+    edited = run(
+        "edit", first["id"], "change the title to Arrows with direction", "--json", home=tutor_home
+    )
+    assert edited.returncode == 0, edited.stderr
+    after = json.loads(edited.stdout)
+    assert after["scenes"][0]["version"] == 2
+    assert after["scenes"][0]["checksum"] != first["checksum"]
+    assert after["scenes"][1] == view["scenes"][1] | {
+        "startFrame": after["scenes"][1]["startFrame"],
+        "endFrame": after["scenes"][1]["endFrame"],
+    }
+
+    listed = json.loads(run("sessions", "--json", home=tutor_home).stdout)
+    assert [s["id"] for s in listed] == [view["sessionId"]]
+
+    out2 = tmp_path / "again.mp4"
+    exported = run("export", view["sessionId"], "--out", str(out2), home=tutor_home)
+    assert exported.returncode == 0, exported.stderr
+    assert probe(out2).frames == sum(s["durationInFrames"] for s in after["scenes"])
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "expected"),
+    [
+        (["generate", ""], None, "prompt is empty"),
+        (["generate", "   "], None, "prompt is empty"),
+        (["generate", "-"], "x" * 10_000_000, "limit is 2,000"),
+        (["generate", "explain limits", "--scenes", "0"], None, "between 1 and 12"),
+        (["generate", "explain limits", "--scenes", "1000"], None, "between 1 and 12"),
+        (["generate", "explain limits", "--agent", "gpt-nope"], None, "unknown agent 'gpt-nope'"),
+        (["generate", "explain limits", "--quality", "ultra"], None, "draft or final"),
+        (["edit", "scn_doesnotexist", "make it blue"], None, "scn_doesnotexist"),
+        (["retry", "scn_doesnotexist"], None, "scn_doesnotexist"),
+        (["show", "ses_doesnotexist"], None, "ses_doesnotexist"),
+        (["export", "ses_doesnotexist", "--out", "x.mp4"], None, "ses_doesnotexist"),
+    ],
+)
+def test_bad_input_is_a_clear_error_and_writes_nothing(
+    args: list[str], stdin: str | None, expected: str, tutor_home: Path, tmp_path: Path
+) -> None:
+    done = run(*args, home=tutor_home, stdin=stdin)
+    assert done.returncode != 0
+    assert expected in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert sessions_in(tutor_home) == 0
+    assert not (tutor_home / "storage").exists() or not any((tutor_home / "storage").rglob("*.mp4"))
+    assert not (tmp_path / "x.mp4").exists()
+
+
+def test_help_teaches() -> None:
+    done = subprocess.run(
+        [TUTOR, "generate", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"},
+    )
+    assert done.returncode == 0
+    for word in (
+        "--scenes",
+        "--out",
+        "--quality",
+        "--no-narration",
+        "--agent",
+        "--json",
+        "Example",
+    ):
+        assert word in done.stdout
