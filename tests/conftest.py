@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,7 @@ def tutor_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     home = tmp_path / "tutor-home"
     home.mkdir()
     monkeypatch.setenv("TUTOR_HOME", str(home))
-    for var in ("TUTOR_STORE", "TUTOR_STORAGE", "TUTOR_AGENT", "TUTOR_RENDERER",
-                "TUTOR_NARRATOR", "TUTOR_QUEUE", "TUTOR_DATABASE_URL", "TUTOR_STORAGE_DIR",
-                "TUTOR_CACHE_DIR", "TUTOR_LOAD_PLUGINS", "TUTOR_TRACE_PLUGINS"):
-        monkeypatch.delenv(var, raising=False)
+    for var in list(os.environ):
+        if var.startswith("TUTOR_") and var != "TUTOR_HOME":
+            monkeypatch.delenv(var)
     yield home

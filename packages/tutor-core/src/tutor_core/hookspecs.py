@@ -17,7 +17,6 @@ hookspec = HookspecMarker("tutor")
 hookimpl = HookimplMarker("tutor")
 
 
-
 @hookspec
 def register_renderers(register: Callable[..., None]) -> None:
     """Register renderers: `register(name, factory, description=...)`."""
@@ -54,9 +53,7 @@ def register_commands(cli: typer.Typer) -> None:
 
 
 @hookspec
-def session_status_changed(
-    session: VideoSession, old: SessionStatus, new: SessionStatus
-) -> Any:
+def session_status_changed(session: VideoSession, old: SessionStatus, new: SessionStatus) -> Any:
     """Called after a session's status changed (may return an awaitable)."""
 
 

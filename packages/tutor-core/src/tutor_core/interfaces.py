@@ -47,9 +47,7 @@ class Agent(Protocol):
         """Split a prompt into `scene_count` scenes with titles and narration."""
         ...
 
-    async def write(
-        self, plan: LessonPlan, index: int, *, narration_seconds: float
-    ) -> SceneSource:
+    async def write(self, plan: LessonPlan, index: int, *, narration_seconds: float) -> SceneSource:
         """Write the source of scene `index`, lasting about `narration_seconds`."""
         ...
 

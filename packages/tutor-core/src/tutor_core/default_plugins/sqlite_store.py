@@ -20,4 +20,6 @@ def _factory(settings: Settings) -> Any:
 
 @hookimpl(trylast=True)
 def register_stores(register: Callable[..., None]) -> None:
-    register("sqlite", _factory, "SQLite database (WAL) at TUTOR_DATABASE_URL or TUTOR_HOME/tutor.db")
+    register(
+        "sqlite", _factory, "SQLite database (WAL) at TUTOR_DATABASE_URL or TUTOR_HOME/tutor.db"
+    )
