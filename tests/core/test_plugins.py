@@ -163,11 +163,11 @@ async def test_status_event_hooks_may_return_values_callables_or_awaitables() ->
     session = VideoSession(id="ses_1", project_id="prj_1")
     scene = Scene(id="scn_1", project_id="prj_1", session_id="ses_1", index=2)
     with plugins.registered(Observer()):
-        for result in plugins.pm.hook.session_status_changed(
+        for result in plugins.manager().hook.session_status_changed(
             session=session, old=SessionStatus.IDLE, new=SessionStatus.QUEUED
         ):
             assert await plugins.await_me_maybe(result) == "async"
-        for result in plugins.pm.hook.scene_status_changed(
+        for result in plugins.manager().hook.scene_status_changed(
             scene=scene, old=SceneStatus.RENDERING, new=SceneStatus.UPLOADING
         ):
             assert await plugins.await_me_maybe(result) == "callable"

@@ -122,7 +122,7 @@ def test_fake_plugin_registers_factories_and_hooks() -> None:
         assert isinstance(plugins.get_renderer("fake", settings), FakeRenderer)
         assert isinstance(plugins.get_storage("memory", settings), MemoryStorage)
         assert isinstance(plugins.get_agent("scripted", settings), ScriptedAgent)
-        assert [Check("fake", "ok", "fine")] in plugins.pm.hook.doctor_checks()
+        assert [Check("fake", "ok", "fine")] in plugins.manager().hook.doctor_checks()
         info = next(i for i in plugins.plugin_infos() if i.name == "fake-plugin")
         assert info.registers == {
             "renderer": ["fake"],

@@ -54,7 +54,7 @@ from tutor_core.models import (
     SpecSource,
     VideoSession,
 )
-from tutor_core.plugins import await_me_maybe, pm
+from tutor_core.plugins import await_me_maybe, manager
 from tutor_core.settings import Settings
 from tutor_core.spec import SceneSpec, TextElement
 
@@ -622,7 +622,7 @@ class Pipeline:
         old = scene.status
         states.scene_transition(old, status)
         updated = await self._update_scene(scene, status=status, **changes)
-        for result in pm.hook.scene_status_changed(scene=updated, old=old, new=status):
+        for result in manager().hook.scene_status_changed(scene=updated, old=old, new=status):
             await await_me_maybe(result)
         return updated
 
@@ -640,7 +640,9 @@ class Pipeline:
             states.session_transition(old, status)
         updated = await self._update_session(session, status=status, **changes)
         if old != status:
-            for result in pm.hook.session_status_changed(session=updated, old=old, new=status):
+            for result in manager().hook.session_status_changed(
+                session=updated, old=old, new=status
+            ):
                 await await_me_maybe(result)
         return updated
 

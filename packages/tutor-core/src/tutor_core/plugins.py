@@ -101,7 +101,7 @@ def _make_manager() -> pluggy.PluginManager:
             continue
         try:
             mod = ep.load()
-        except Exception as exc:  # noqa: BLE001 - one broken plugin must not break tutor
+        except Exception as exc:  # one broken plugin must not break tutor
             load_errors[ep.name] = (
                 f"plugin {ep.name!r} ({dist_name}) failed to import: {type(exc).__name__}: {exc}; "
                 "reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name"
@@ -117,8 +117,25 @@ def _make_manager() -> pluggy.PluginManager:
     return pm
 
 
-pm = _make_manager()
-"""The process-wide plugin manager."""
+_manager: pluggy.PluginManager | None = None
+
+
+def manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, built on first use.
+
+    Built lazily so that a plugin module that imports tutor_core is fully loaded
+    before its entry point is registered.
+    """
+    global _manager
+    if _manager is None:
+        _manager = _make_manager()
+    return _manager
+
+
+def __getattr__(name: str) -> Any:
+    if name == "pm":
+        return manager()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def registrations(kind: str | None = None) -> list[Registration]:
@@ -131,7 +148,7 @@ def registrations(kind: str | None = None) -> list[Registration]:
             raise ConfigurationError(
                 f"unknown plugin kind {k!r}", hint=f"kinds: {', '.join(KINDS)}"
             )
-        hook = getattr(pm.hook, hook_name)
+        hook = getattr(manager().hook, hook_name)
         for impl in hook.get_hookimpls():
             found: list[Registration] = []
 
@@ -207,6 +224,7 @@ def get_queue(name: str, settings: Settings) -> Any:
 
 def plugin_infos() -> list[PluginInfo]:
     """Every registered plugin, its distribution and what it registers."""
+    pm = manager()
     dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     infos: dict[str, PluginInfo] = {}
     for name, plugin in pm.list_name_plugin():
@@ -237,6 +255,7 @@ def _own_dist(plugin: object) -> tuple[str | None, str | None]:
 @contextmanager
 def registered(plugin: object, name: str | None = None) -> Iterator[str]:
     """Register a plugin for the duration of a `with` block (handy in tests)."""
+    pm = manager()
     plugin_name = pm.register(plugin, name=name)
     if plugin_name is None:
         raise ConfigurationError("plugin was already registered or is blocked")

@@ -51,7 +51,7 @@ def create_app() -> typer.Typer:
 def _add_plugin_commands(cli: typer.Typer) -> None:
     # One call per plugin, so a broken plugin costs its own commands, not the whole CLI
     # (`tutor doctor` must keep working to diagnose it).
-    for impl in plugins.pm.hook.register_commands.get_hookimpls():
+    for impl in plugins.manager().hook.register_commands.get_hookimpls():
         try:
             impl.function(**{name: cli for name in impl.argnames})
         except Exception as exc:

@@ -100,7 +100,7 @@ def plugin_checks() -> list[Check]:
         Check(f"plugin {name}", "missing", reason.split("; ")[0], reason.split("; ", 1)[-1])
         for name, reason in sorted(plugins.load_errors.items())
     ]
-    for impl in plugins.pm.hook.doctor_checks.get_hookimpls():
+    for impl in plugins.manager().hook.doctor_checks.get_hookimpls():
         try:
             result = impl.function()
         except Exception as exc:  # one broken plugin must not hide the other checks
