@@ -11,6 +11,9 @@ from tutor_core import plugins
 from tutor_core.cli.output import console, print_json
 
 
+_DEFAULT_PREFIX = "tutor_core.default_plugins."
+
+
 def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -19,22 +22,21 @@ def plugins_command(
     if as_json:
         print_json([info.to_dict() for info in infos])
         return
-    table = Table(title="tutor plugins")
+    table = Table(title="tutor plugins", caption="--json also lists every hook each implements")
     table.add_column("plugin", style="bold", overflow="fold")
-    table.add_column("package")
-    table.add_column("version")
-    table.add_column("registers")
-    table.add_column("hooks", style="dim", overflow="fold")
+    table.add_column("package", overflow="fold")
+    table.add_column("registers", overflow="fold")
+    table.add_column("other hooks", style="dim", overflow="fold")
     for info in infos:
         registers = "\n".join(
             f"{kind}: {', '.join(names)}" for kind, names in info.registers.items()
         )
+        others = [h for h in info.hooks if not h.startswith("register_")]
         table.add_row(
-            info.name,
-            info.package or "-",
-            info.version or "-",
+            info.name.removeprefix(_DEFAULT_PREFIX),
+            f"{info.package or '-'} {info.version or ''}".strip(),
             registers or "-",
-            ", ".join(info.hooks),
+            ", ".join(others),
         )
     console.print(table)
 
