@@ -36,44 +36,16 @@ from tutor_core.models import (
     VideoSession,
 )
 from tutor_core.pipeline import ExportResult, Pipeline, PipelineStats, ProgressCallback
+from tutor_core.prompts import (
+    DEFAULT_SCENES,
+    check_prompt,
+    check_scene_count,
+    parse_scene_count,
+    strip_scene_count,
+)
 from tutor_core.settings import Settings
 
-MAX_PROMPT_CHARS = 2000
-MAX_SCENES = 12
-DEFAULT_SCENES = 4
 LOCAL_USER = "local"
-
-_SCENES_IN_PROMPT = re.compile(r"\b(?:in|with|using)\s+(\d{1,4})\s+scenes?\b", re.IGNORECASE)
-
-
-def scenes_from_prompt(prompt: str) -> int | None:
-    """The scene count a prompt asks for ("... in 4 scenes"), if any."""
-    match = _SCENES_IN_PROMPT.search(prompt)
-    return int(match.group(1)) if match else None
-
-
-def check_prompt(prompt: str) -> str:
-    """A cleaned prompt, or InvalidInput saying what is wrong."""
-    if not isinstance(prompt, str) or not prompt.strip():
-        raise InvalidInput(
-            "the prompt is empty",
-            hint='say what to explain, e.g. "explain the Pythagorean theorem in 4 scenes"',
-        )
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise InvalidInput(
-            f"the prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}",
-            hint="describe the topic in a few sentences; tutor plans the details itself",
-        )
-    return " ".join(prompt.split())
-
-
-def check_scene_count(count: int) -> int:
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SCENES:
-        raise InvalidInput(
-            f"scene count must be between 1 and {MAX_SCENES}, got {count!r}",
-            hint="pass --scenes N with N from 1 to 12",
-        )
-    return count
 
 
 class SessionView(BaseModel):
@@ -227,7 +199,7 @@ class Tutor:
         """Validate a request and record a queued session (no rendering yet)."""
         prompt = check_prompt(prompt)
         count = check_scene_count(
-            scenes if scenes is not None else (scenes_from_prompt(prompt) or DEFAULT_SCENES)
+            scenes if scenes is not None else (parse_scene_count(prompt) or DEFAULT_SCENES)
         )
         quality = quality or self.settings.quality
         if quality not in QUALITY_SIZES:
@@ -358,6 +330,6 @@ class Tutor:
 
 
 def _title_from(prompt: str) -> str:
-    text = _SCENES_IN_PROMPT.sub("", prompt).strip(" .,:;")
+    text = strip_scene_count(prompt).strip(" .,:;")
     text = re.sub(r"^(please\s+)?(explain|teach me|show me|describe)\s+", "", text, flags=re.I)
     return (text[:1].upper() + text[1:])[:80] or "Lesson"

@@ -1,0 +1,25 @@
+"""The offline lesson agent (default agent `lesson`)."""
+
+from tutor_core.agents.lesson.agent import LessonAgent, build_plan, write_scene
+from tutor_core.agents.lesson.edits import edit_scene, split_clauses
+from tutor_core.agents.lesson.mathtext import choose_ranges, find_expression, to_python
+from tutor_core.agents.lesson.repair import complexity, repair_spec
+from tutor_core.agents.lesson.text import parse_scene_count, topic_phrase
+from tutor_core.agents.lesson.topics import TOPICS, match_topic
+
+__all__ = [
+    "TOPICS",
+    "LessonAgent",
+    "build_plan",
+    "choose_ranges",
+    "complexity",
+    "edit_scene",
+    "find_expression",
+    "match_topic",
+    "parse_scene_count",
+    "repair_spec",
+    "split_clauses",
+    "to_python",
+    "topic_phrase",
+    "write_scene",
+]

@@ -1,0 +1,346 @@
+"""Linear algebra topics: vectors and matrix multiplication."""
+
+from __future__ import annotations
+
+from tutor_core.agents.lesson.build import anim
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.spec import (
+    BulletsElement,
+    EquationElement,
+    MatrixElement,
+    TextElement,
+    Vector,
+    VectorsElement,
+)
+
+# ------------------------------------------------------------------ vectors
+
+
+def _vec_intro(ctx: Context) -> Visual:
+    return [
+        TextElement(id="headline", text="Vectors", size="large"),
+        TextElement(id="tagline", text="Arrows with a length and a direction", size="small"),
+    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+
+
+def _vec_arrow(ctx: Context) -> Visual:
+    return [
+        VectorsElement(id="vectors", extent=4, vectors=[Vector(x=3, y=2, label="v",
+                                                               color="yellow")]),
+        EquationElement(id="components", latex="\\vec v = \\begin{pmatrix} 3 \\\\ 2 \\end{pmatrix}",
+                        region="right"),
+    ], [anim("create", "vectors", 0, 2.0), anim("write", "components", 1, 1.5),
+        anim("indicate", "components", 2)]  # fmt: skip
+
+
+def _vec_add(ctx: Context) -> Visual:
+    return [
+        VectorsElement(id="vectors", extent=5, vectors=[
+            Vector(x=3, y=1, label="a", color="blue"),
+            Vector(x=1, y=2, origin=(3, 1), label="b", color="green"),
+            Vector(x=4, y=3, label="a + b", color="yellow")]),
+        EquationElement(id="sum", latex="(3,1) + (1,2) = (4,3)", region="right"),
+    ], [anim("create", "vectors", 0, 2.5), anim("write", "sum", 1, 1.5),
+        anim("indicate", "sum", 2)]  # fmt: skip
+
+
+def _vec_scale(ctx: Context) -> Visual:
+    return [
+        VectorsElement(
+            id="vectors",
+            extent=5,
+            vectors=[
+                Vector(x=1, y=1, label="v", color="blue"),
+                Vector(x=2, y=2, origin=(0, -1), label="2v", color="green"),
+                Vector(x=-1, y=-1, label="-v", color="red"),
+            ],
+        ),
+        BulletsElement(
+            id="rules", region="right", items=["2v: twice as long", "-v: same length, opposite way"]
+        ),
+    ], [anim("create", "vectors", 0, 2.0), anim("fade_in", "rules", 1, 1.5)]
+
+
+def _vec_example(ctx: Context) -> Visual:
+    return [
+        VectorsElement(
+            id="vectors",
+            extent=5,
+            vectors=[
+                Vector(x=4, y=0, label="wind", color="blue"),
+                Vector(x=0, y=3, origin=(4, 0), label="boat", color="green"),
+                Vector(x=4, y=3, label="result", color="yellow"),
+            ],
+        ),
+        EquationElement(id="length", latex="|(4,3)| = \\sqrt{4^2 + 3^2} = 5", region="right"),
+    ], [anim("create", "vectors", 0, 2.5), anim("write", "length", 2, 1.5)]
+
+
+def _vec_recap(ctx: Context) -> Visual:
+    return [BulletsElement(id="recap", items=["a vector has length and direction",
+                                              "add vectors tip to tail",
+                                              "scaling stretches or flips them"])
+            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+
+
+VECTORS = Topic(
+    key="vectors",
+    name="vectors",
+    title="Vectors",
+    keywords=(
+        "vector",
+        "vectors",
+        "vector addition",
+        "adding vectors",
+        "magnitude",
+        "direction",
+        "displacement",
+    ),
+    scenes=(
+        Core(
+            3,
+            "What is a vector?",
+            (
+                "Welcome! Today we learn about vectors.",
+                "A vector is a quantity with both a size and a direction, drawn as an arrow.",
+            ),
+            _vec_intro,
+        ),
+        Core(
+            4,
+            "Components",
+            (
+                "Place the tail of the arrow at the origin.",
+                "The vector three, two moves three units right and two units up.",
+                "These two numbers are the vector's components.",
+            ),
+            _vec_arrow,
+        ),
+        Core(
+            1,
+            "Adding vectors",
+            (
+                "To add two vectors, put the tail of the second at the tip of the first.",
+                "The sum is the arrow from the very start to the very end.",
+                "In components, we simply add the matching numbers.",
+            ),
+            _vec_add,
+        ),
+        Core(
+            6,
+            "Scaling vectors",
+            (
+                "Multiplying a vector by a number stretches or shrinks it.",
+                "Times two doubles the length, and a negative number flips the direction.",
+            ),
+            _vec_scale,
+        ),
+        Core(
+            5,
+            "Worked example: a boat in the wind",
+            (
+                "A boat is pushed four units east by the wind and rows three units north.",
+                "Adding the vectors gives the real motion, four, three.",
+                "Its length is the square root of sixteen plus nine, which is five.",
+            ),
+            _vec_example,
+        ),
+        Core(
+            2,
+            "Recap",
+            (
+                "Vectors are arrows with a length and a direction.",
+                "We add them tip to tail, or component by component.",
+                "Multiplying by a number scales them and can flip them around.",
+            ),
+            _vec_recap,
+        ),
+    ),
+    applications=(
+        "Forces acting on a bridge",
+        "Velocity in video game physics",
+        "Navigation and flight paths",
+    ),
+    mistake=(
+        "A common mistake is adding the lengths of two vectors to get the length of their sum.",
+        "Add the components instead; the lengths only add when the arrows point the same way.",
+    ),
+    practice=(
+        "What is the vector one, four plus the vector two, minus one?",
+        "Add the matching components: one plus two is three, four minus one is three.",
+        "(1,4) + (2,-1) = (3,3)",
+    ),
+    terms=(
+        ("component", "how far along each axis"),
+        ("magnitude", "length of the arrow"),
+        ("scalar", "a plain number"),
+    ),
+    questions=(
+        "How do you subtract one vector from another?",
+        "What does the dot product measure?",
+        "How do vectors work in three dimensions?",
+    ),
+)
+
+# ------------------------------------------------------------------ matrix multiplication
+
+
+def _mat_intro(ctx: Context) -> Visual:
+    return [
+        TextElement(id="headline", text="Matrix Multiplication", size="large"),
+        MatrixElement(id="matrix", rows=[["1", "2"], ["3", "4"]], label="A"),
+    ], [anim("write", "headline", 0, 1.5), anim("create", "matrix", 1, 1.5)]
+
+
+def _mat_rowcol(ctx: Context) -> Visual:
+    return [
+        MatrixElement(id="row", rows=[["1", "2"]], label="row", color="blue"),
+        MatrixElement(id="column", rows=[["5"], ["7"]], label="column", color="green"),
+        EquationElement(id="dot", latex="1 \\cdot 5 + 2 \\cdot 7 = 19"),
+    ], [anim("create", "row", 0), anim("create", "column", 0),
+        anim("write", "dot", 1, 2.0), anim("indicate", "dot", 2)]  # fmt: skip
+
+
+def _mat_product(ctx: Context) -> Visual:
+    return [
+        MatrixElement(id="matrix_a", rows=[["1", "2"], ["3", "4"]], label="A", color="blue"),
+        MatrixElement(id="matrix_b", rows=[["5", "6"], ["7", "8"]], label="B", color="green"),
+        MatrixElement(id="product", rows=[["19", "22"], ["43", "50"]], label="AB",
+                      color="yellow"),
+        EquationElement(id="entry", latex="(AB)_{ij} = \\sum_k A_{ik} B_{kj}"),
+    ], [anim("create", "matrix_a", 0), anim("create", "matrix_b", 0),
+        anim("create", "product", 1, 1.5), anim("write", "entry", 2, 1.5)]  # fmt: skip
+
+
+def _mat_shapes(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="sizes", latex="(m \\times n)(n \\times p) = (m \\times p)"),
+        BulletsElement(
+            id="rules",
+            items=[
+                "inner sizes must match",
+                "outer sizes give the result",
+                "order matters: AB is usually not BA",
+            ],
+        ),
+    ], [anim("write", "sizes", 0, 2.0), anim("fade_in", "rules", 1, 1.5)]
+
+
+def _mat_example(ctx: Context) -> Visual:
+    return [
+        MatrixElement(id="rotation", rows=[["0", "-1"], ["1", "0"]], label="R"),
+        MatrixElement(id="vector", rows=[["2"], ["1"]], label="v"),
+        EquationElement(id="result", latex="R v = \\begin{pmatrix} -1 \\\\ 2 \\end{pmatrix}",
+                        color="yellow"),
+    ], [anim("create", "rotation", 0), anim("create", "vector", 0),
+        anim("write", "result", 1, 1.5), anim("indicate", "result", 2)]  # fmt: skip
+
+
+def _mat_recap(ctx: Context) -> Visual:
+    return [BulletsElement(id="recap", items=["each entry: a row times a column",
+                                              "inner sizes must match",
+                                              "AB and BA are usually different"])
+            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+
+
+MATRICES = Topic(
+    key="matrix_multiplication",
+    name="matrix multiplication",
+    title="Matrix Multiplication",
+    keywords=(
+        "matrix",
+        "matrices",
+        "matrix multiplication",
+        "multiply matrices",
+        "linear transformation",
+        "dot product",
+        "linear algebra",
+    ),
+    scenes=(
+        Core(
+            3,
+            "What is a matrix?",
+            (
+                "Welcome! Today we learn how to multiply matrices.",
+                "A matrix is a rectangular grid of numbers arranged in rows and columns.",
+            ),
+            _mat_intro,
+        ),
+        Core(
+            4,
+            "Row times column",
+            (
+                "Everything starts with multiplying one row by one column.",
+                "Multiply matching entries and add: one times five plus two times seven.",
+                "The result is a single number, nineteen.",
+            ),
+            _mat_rowcol,
+        ),
+        Core(
+            1,
+            "The full product",
+            (
+                "To multiply A by B, repeat row times column for every pair.",
+                "Row i of A with column j of B gives the entry in row i, column j.",
+                "Here the product has entries nineteen, twenty-two, forty-three and fifty.",
+            ),
+            _mat_product,
+        ),
+        Core(
+            6,
+            "Which sizes can multiply?",
+            (
+                "The number of columns in A must equal the number of rows in B.",
+                "An m by n matrix times an n by p matrix gives an m by p matrix.",
+                "Order matters, because A times B is usually not B times A.",
+            ),
+            _mat_shapes,
+        ),
+        Core(
+            5,
+            "Worked example: a rotation",
+            (
+                "Matrices can move points around the plane.",
+                "This matrix R rotates every vector a quarter turn counterclockwise.",
+                "Multiplying R by the vector two, one gives minus one, two.",
+            ),
+            _mat_example,
+        ),
+        Core(
+            2,
+            "Recap",
+            (
+                "Each entry of a product is a row of the first matrix times a column of the other.",
+                "The inner sizes must match.",
+                "Matrix multiplication is not commutative, so order matters.",
+            ),
+            _mat_recap,
+        ),
+    ),
+    applications=(
+        "Rotating and scaling 3D graphics",
+        "Neural network layers",
+        "Solving systems of linear equations",
+    ),
+    mistake=(
+        "A common mistake is multiplying matching entries, like adding matrices.",
+        "Each entry comes from a whole row times a whole column.",
+    ),
+    practice=(
+        "What is the product of row one, two with column three, four?",
+        "One times three plus two times four is three plus eight, which is eleven.",
+        "1 \\cdot 3 + 2 \\cdot 4 = 11",
+    ),
+    terms=(
+        ("row", "a horizontal line of entries"),
+        ("column", "a vertical line of entries"),
+        ("identity", "matrix that changes nothing"),
+    ),
+    questions=(
+        "What does the identity matrix do?",
+        "When does a matrix have an inverse?",
+        "What happens if you multiply two rotation matrices?",
+    ),
+)
+
+TOPICS = (VECTORS, MATRICES)

@@ -1,0 +1,348 @@
+"""Science topics: probability and Newton's laws."""
+
+from __future__ import annotations
+
+from tutor_core.agents.lesson.build import anim
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.spec import (
+    AxesElement,
+    BulletsElement,
+    EquationElement,
+    NumberLineElement,
+    Plot,
+    ShapeElement,
+    TableElement,
+    TextElement,
+)
+
+# ------------------------------------------------------------------ probability
+
+
+def _prob_intro(ctx: Context) -> Visual:
+    return [
+        TextElement(id="headline", text="Probability", size="large"),
+        NumberLineElement(
+            id="scale", x_range=(0, 1, 0.25), marks=[0, 0.5, 1], label="impossible to certain"
+        ),
+    ], [anim("write", "headline", 0, 1.5), anim("create", "scale", 1, 1.5)]
+
+
+def _prob_formula(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="formula",
+                        latex="P(A) = \\frac{\\text{favourable outcomes}}{\\text{all outcomes}}"),
+        BulletsElement(id="rules", items=["every probability is between 0 and 1",
+                                          "all outcomes equally likely"]),
+    ], [anim("write", "formula", 0, 2.0), anim("fade_in", "rules", 1, 1.5),
+        anim("indicate", "formula", 2)]  # fmt: skip
+
+
+def _prob_die(ctx: Context) -> Visual:
+    return [
+        ShapeElement(id="die", shape="square", width=2, height=2, color="white", label="6 faces"),
+        TableElement(id="outcomes", header=["1", "2", "3", "4", "5", "6"],
+                     rows=[["1/6", "1/6", "1/6", "1/6", "1/6", "1/6"]]),
+        EquationElement(id="even", latex="P(\\text{even}) = \\frac{3}{6} = \\frac{1}{2}"),
+    ], [anim("create", "die", 0), anim("fade_in", "outcomes", 1, 1.5),
+        anim("write", "even", 2, 1.5)]  # fmt: skip
+
+
+def _prob_two_dice(ctx: Context) -> Visual:
+    return [
+        TableElement(id="sums", header=["+", "1", "2", "3", "4", "5", "6"],
+                     rows=[[str(a)] + [str(a + b) for b in range(1, 7)] for a in range(1, 7)]),
+        EquationElement(id="seven", latex="P(\\text{sum} = 7) = \\frac{6}{36} = \\frac{1}{6}",
+                        region="right"),
+    ], [anim("fade_in", "sums", 0, 2.5), anim("write", "seven", 2, 1.5)]  # fmt: skip
+
+
+def _prob_rules(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="and", latex="P(A \\text{ and } B) = P(A) \\cdot P(B)"),
+        EquationElement(id="not", latex="P(\\text{not } A) = 1 - P(A)"),
+        TextElement(id="note", text="The first rule needs independent events", size="small"),
+    ], [anim("write", "and", 0, 1.5), anim("fade_in", "note", 1), anim("write", "not", 2, 1.5)]
+
+
+def _prob_recap(ctx: Context) -> Visual:
+    return [BulletsElement(id="recap", items=["P = favourable / all outcomes",
+                                              "0 means impossible, 1 means certain",
+                                              "multiply for independent events"])
+            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+
+
+PROBABILITY = Topic(
+    key="probability",
+    name="probability",
+    title="Probability",
+    keywords=(
+        "probability",
+        "probabilities",
+        "chance",
+        "odds",
+        "dice",
+        "die roll",
+        "coin flip",
+        "coin toss",
+        "random event",
+        "likelihood",
+    ),
+    scenes=(
+        Core(
+            3,
+            "Measuring chance",
+            (
+                "Welcome! Today we learn how to measure chance with probability.",
+                "A probability is a number from zero, impossible, to one, certain.",
+            ),
+            _prob_intro,
+        ),
+        Core(
+            1,
+            "The basic formula",
+            (
+                "When all outcomes are equally likely, probability is a simple fraction.",
+                "Count the outcomes you want and divide by all possible outcomes.",
+                "The answer is always between zero and one.",
+            ),
+            _prob_formula,
+        ),
+        Core(
+            4,
+            "Rolling one die",
+            (
+                "A fair die has six faces, each with probability one sixth.",
+                "Three of the faces are even: two, four and six.",
+                "So the probability of rolling an even number is three sixths, or one half.",
+            ),
+            _prob_die,
+        ),
+        Core(
+            5,
+            "Two dice",
+            (
+                "With two dice there are thirty-six equally likely pairs.",
+                "The table shows the sum for each pair.",
+                "Six pairs add up to seven, so the chance of a seven is one in six.",
+            ),
+            _prob_two_dice,
+        ),
+        Core(
+            6,
+            "And and not",
+            (
+                "For independent events, the chance of both is the product of their chances.",
+                "Independent means one outcome does not affect the other.",
+                "The chance that something does not happen is one minus its probability.",
+            ),
+            _prob_rules,
+        ),
+        Core(
+            2,
+            "Recap",
+            (
+                "Probability measures chance on a scale from zero to one.",
+                "Divide favourable outcomes by all outcomes when each is equally likely.",
+                "Multiply for independent events, and subtract from one for the opposite.",
+            ),
+            _prob_recap,
+        ),
+    ),
+    applications=("Weather forecasts", "Insurance prices", "Games of chance and sports odds"),
+    mistake=(
+        "A common mistake is thinking a coin is due for heads after several tails.",
+        "Each flip is independent, so heads always has probability one half.",
+    ),
+    practice=(
+        "What is the probability of flipping two heads in a row?",
+        "Each flip has chance one half, so two heads has chance one quarter.",
+        "P = \\frac{1}{2} \\cdot \\frac{1}{2} = \\frac{1}{4}",
+    ),
+    terms=(
+        ("outcome", "one possible result"),
+        ("event", "a set of outcomes"),
+        ("independent", "one does not affect another"),
+    ),
+    questions=(
+        "How do you count outcomes when order matters?",
+        "What is expected value?",
+        "How does probability change when you learn new information?",
+    ),
+)
+
+# ------------------------------------------------------------------ Newton's laws
+
+
+def _newton_intro(ctx: Context) -> Visual:
+    return [
+        TextElement(id="headline", text="Newton's Laws of Motion", size="large"),
+        TextElement(id="tagline", text="Three rules that explain how things move", size="small"),
+    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+
+
+def _newton_first(ctx: Context) -> Visual:
+    return [
+        ShapeElement(
+            id="block",
+            shape="square",
+            width=1.5,
+            height=1.5,
+            color="blue",
+            fill_opacity=0.5,
+            label="m",
+        ),
+        ShapeElement(
+            id="velocity", shape="arrow", points=[(0, 0), (3, 0)], color="green", label="v"
+        ),
+        TextElement(id="law", text="An object keeps its motion unless a force acts", size="small"),
+    ], [
+        anim("create", "block", 0),
+        anim("create", "velocity", 1),
+        anim("move", "block", 1, 1.5, direction="right", distance=2),
+        anim("fade_in", "law", 2),
+    ]
+
+
+def _newton_second(ctx: Context) -> Visual:
+    return [
+        ShapeElement(id="block", shape="square", width=1.5, height=1.5, color="blue",
+                     fill_opacity=0.5, label="m"),
+        ShapeElement(id="force", shape="arrow", points=[(0, 0), (3, 0)], color="red",
+                     label="F"),
+        EquationElement(id="equation", latex="F = m a", region="right"),
+    ], [anim("create", "block", 0), anim("create", "force", 1),
+        anim("write", "equation", 2, 1.5), anim("indicate", "equation", 2)]  # fmt: skip
+
+
+def _newton_third(ctx: Context) -> Visual:
+    return [
+        ShapeElement(id="push", shape="arrow", points=[(0, 0), (2.5, 0)], color="red",
+                     label="F_{AB}"),
+        ShapeElement(id="pushback", shape="arrow", points=[(0, 0), (-2.5, 0)], color="blue",
+                     label="F_{BA}"),
+        EquationElement(id="equation", latex="F_{AB} = -F_{BA}"),
+    ], [anim("create", "push", 0), anim("create", "pushback", 1),
+        anim("write", "equation", 2, 1.5)]  # fmt: skip
+
+
+def _newton_example(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="given", latex="m = 2\\,\\text{kg}, \\quad F = 10\\,\\text{N}"),
+        EquationElement(id="solve", latex="a = \\frac{F}{m} = \\frac{10}{2} = 5\\,\\text{m/s}^2",
+                        color="yellow"),
+        AxesElement(id="axes", x_range=(0, 4, 1), y_range=(0, 25, 5), x_label="t", y_label="v",
+                    plots=[Plot(expr="5 * x", label="v = 5t", color="green")]),
+    ], [anim("write", "given", 0, 1.5), anim("write", "solve", 1, 2.0),
+        anim("create", "axes", 2, 2.0)]  # fmt: skip
+
+
+def _newton_recap(ctx: Context) -> Visual:
+    return [BulletsElement(id="recap", items=["1: no force, no change in motion",
+                                              "2: F = ma", "3: every action has an equal reaction"])
+            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+
+
+NEWTON = Topic(
+    key="newton",
+    name="Newton's laws of motion",
+    title="Newton's Laws of Motion",
+    keywords=(
+        "newton's laws",
+        "newtons laws",
+        "newton",
+        "laws of motion",
+        "f=ma",
+        "f = ma",
+        "force",
+        "inertia",
+        "acceleration",
+        "action and reaction",
+    ),
+    scenes=(
+        Core(
+            3,
+            "Three laws of motion",
+            (
+                "Welcome! Today we meet Newton's three laws of motion.",
+                "These simple rules explain everything from falling apples to orbiting planets.",
+            ),
+            _newton_intro,
+        ),
+        Core(
+            5,
+            "First law: inertia",
+            (
+                "An object at rest stays at rest, and a moving object keeps moving.",
+                "It keeps the same speed and direction unless a force acts on it.",
+                "This resistance to change is called inertia.",
+            ),
+            _newton_first,
+        ),
+        Core(
+            1,
+            "Second law: F = ma",
+            (
+                "A force makes a mass accelerate.",
+                "The bigger the force, the bigger the acceleration.",
+                "Newton wrote this as force equals mass times acceleration, F equals m a.",
+            ),
+            _newton_second,
+        ),
+        Core(
+            6,
+            "Third law: action and reaction",
+            (
+                "When one object pushes another, the second pushes back.",
+                "The two forces are equal in size and opposite in direction.",
+                "That is why a rocket moves forward by pushing gas backward.",
+            ),
+            _newton_third,
+        ),
+        Core(
+            4,
+            "Worked example",
+            (
+                "A ten newton force pushes a two kilogram block.",
+                "Acceleration is force over mass: ten over two is five metres per second squared.",
+                "Every second, the block's speed grows by five metres per second.",
+            ),
+            _newton_example,
+        ),
+        Core(
+            2,
+            "Recap",
+            (
+                "First, motion does not change without a force.",
+                "Second, force equals mass times acceleration.",
+                "Third, every action has an equal and opposite reaction.",
+            ),
+            _newton_recap,
+        ),
+    ),
+    applications=(
+        "Designing car seat belts",
+        "Launching rockets into orbit",
+        "Engineering bridges and buildings",
+    ),
+    mistake=(
+        "A common mistake is thinking a moving object needs a force to keep moving.",
+        "Forces change motion; without friction an object would glide forever.",
+    ),
+    practice=(
+        "What force gives a five kilogram cart an acceleration of three metres per second squared?",
+        "Force is mass times acceleration, five times three, so fifteen newtons.",
+        "F = 5 \\cdot 3 = 15\\,\\text{N}",
+    ),
+    terms=(
+        ("force", "a push or a pull"),
+        ("mass", "amount of matter"),
+        ("acceleration", "change in velocity per second"),
+    ),
+    questions=(
+        "Why do astronauts float in orbit?",
+        "How does friction fit into the first law?",
+        "What force keeps the Moon moving in a circle?",
+    ),
+)
+
+TOPICS = (PROBABILITY, NEWTON)
