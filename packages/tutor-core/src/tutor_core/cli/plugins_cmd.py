@@ -10,7 +10,6 @@ from rich.table import Table
 from tutor_core import plugins
 from tutor_core.cli.output import console, print_json
 
-
 _DEFAULT_PREFIX = "tutor_core.default_plugins."
 
 
