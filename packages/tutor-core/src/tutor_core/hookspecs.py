@@ -63,5 +63,5 @@ def scene_status_changed(scene: Scene, old: SceneStatus, new: SceneStatus) -> An
 
 
 @hookspec
-def doctor_checks() -> list[Any]:
-    """Return `tutor_core.doctor.Check`s for `tutor doctor` (Manim, LaTeX, isolation...)."""
+def doctor_checks() -> Any:
+    """Return a list of `tutor_core.doctor.Check` for `tutor doctor` (Manim, LaTeX...)."""
