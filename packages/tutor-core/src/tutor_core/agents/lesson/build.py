@@ -7,7 +7,7 @@ from typing import Any
 
 from tutor_core.agents.lesson.text import estimate_seconds
 from tutor_core.models import PlannedScene, SpecSource
-from tutor_core.spec import Animation, Element, SceneSpec
+from tutor_core.spec import Animation, Element, SceneSpec, TextElement
 
 MAX_RUN_TIME = 30.0
 
@@ -63,8 +63,19 @@ def scene(
         a.model_copy(update={"cue": min(a.cue, n - 1)}) if a.cue is not None else a
         for a in animations
     ]
+    shown_title: str | None = spec_title if spec_title is not None else title
+    texts = [e for e in elements if isinstance(e, TextElement)]
+    if shown_title and any(e.text.casefold() == shown_title.casefold() for e in texts):
+        # A title card shows its own headline: no title band repeating it, and the
+        # texts stack in the middle instead of sitting in two columns.
+        shown_title = None
+        if len(texts) == len(elements):
+            elements = [
+                e.model_copy(update={"region": "body"}) if e.region == "auto" else e
+                for e in elements
+            ]
     spec = SceneSpec(
-        title=spec_title if spec_title is not None else title,
+        title=shown_title,
         elements=list(elements),
         animations=fixed,
         duration=300.0,

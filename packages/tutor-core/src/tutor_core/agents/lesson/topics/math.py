@@ -19,11 +19,14 @@ from tutor_core.spec import (
 # ------------------------------------------------------------------ Pythagoras
 
 
-def _triangle(a: int = 3, b: int = 4, c: str = "c", color: str = "blue") -> ShapeElement:
+def _triangle(
+    a: int = 3, b: int = 4, c: str = "c", color: str = "blue", *, lengths: bool = False
+) -> ShapeElement:
     # Right angle at vertex 1; side 0 is the base (b), side 1 the height (a), side 2 the hypotenuse.
+    side_a, side_b = (f"a = {a}", f"b = {b}") if lengths else ("a", "b")
     return ShapeElement(
         id="triangle", shape="triangle", points=[(0, 0), (b, 0), (b, a)], color=color,
-        side_labels=["b", "a", c], vertex_labels=["A", "B", "C"], right_angle_at=1,
+        side_labels=[side_b, side_a, c], vertex_labels=["A", "B", "C"], right_angle_at=1,
         fill_opacity=0.2,
     )  # fmt: skip
 
@@ -67,7 +70,7 @@ def _pyth_squares(ctx: Context) -> Visual:
 
 def _pyth_example(ctx: Context) -> Visual:
     return [
-        _triangle(c="?"),
+        _triangle(c="c = ?", lengths=True),
         EquationElement(id="step1", latex="3^2 + 4^2 = 9 + 16 = 25", region="right"),
         EquationElement(id="step2", latex="c = \\sqrt{25} = 5", region="right"),
     ], [anim("create", "triangle", 0, 1.5), anim("write", "step1", 1, 2.0),
