@@ -367,3 +367,12 @@ def test_random_known_edits_always_give_valid_specs(
         applied += 1
     always = {"change the background to teal", "change the title to Fresh", "say: One. Two. Three."}
     assert applied or not always & set(edits)
+
+
+def test_title_colour_is_an_edit() -> None:
+    plan = build_plan("explain the Pythagorean theorem", 3)
+    scene = plan.scenes[1]
+    edit = edit_scene(scene, "make the title yellow")
+    assert isinstance(edit.source, SpecSource)
+    assert edit.source.spec.title_color == "yellow"
+    assert edit.source.spec.elements == scene.source.spec.elements  # type: ignore[union-attr]

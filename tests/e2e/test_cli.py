@@ -39,7 +39,15 @@ def sessions_in(home: Path) -> int:
 def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> None:
     out = tmp_path / "vectors.mp4"
     done = run(
-        "generate", "explain vectors", "--scenes", "2", "--out", str(out), "--json", home=tutor_home
+        "generate",
+        "explain vectors",
+        "--scenes",
+        "2",
+        "--no-narration",
+        "--out",
+        str(out),
+        "--json",
+        home=tutor_home,
     )
     assert done.returncode == 0, done.stderr
     view = json.loads(done.stdout)
@@ -60,6 +68,8 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
         assert key in view["scenes"][0]
     assert probe(out).frames == sum(s["durationInFrames"] for s in view["scenes"])
     assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
+    assert probe(out).has_audio, "a silent track keeps every chunk's streams alike"
+    assert not list((tutor_home / "cache").glob("audio/**/*.wav")), "--no-narration speaks nothing"
 
     shown = json.loads(run("show", view["sessionId"], "--json", home=tutor_home).stdout)
     assert shown["scenes"] == view["scenes"]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.render_manim.conftest import scene_specs
 from tutor_core.errors import InvalidInput
-from tutor_core.spec import SceneSpec
+from tutor_core.spec import SceneSpec, color_hex
 from tutor_render_manim.compiler import (
     FPS,
     _frames_to_seconds,
@@ -238,3 +238,11 @@ def test_tex_detection_follows_path(monkeypatch: pytest.MonkeyPatch, tmp_path: o
 def test_compiled_code_passes_the_code_policy(spec: SceneSpec, tex: bool) -> None:
     code = compile_spec(spec, class_name="Lesson", tex=tex)
     assert check_code(code, "Lesson") == []
+
+
+def test_title_colour_is_compiled() -> None:
+    plain = compile_spec(SceneSpec(title="Colours"))
+    red = compile_spec(SceneSpec(title="Colours", title_color="red"))
+    title_line = next(line for line in red.splitlines() if line.strip().startswith("title = "))
+    assert repr(color_hex("red")) in title_line
+    assert repr(color_hex("red")) not in plain

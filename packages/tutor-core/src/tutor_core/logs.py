@@ -12,6 +12,8 @@ from contextvars import ContextVar
 correlation_id: ContextVar[str] = ContextVar("tutor_correlation_id", default="-")
 
 logger = logging.getLogger("tutor")
+# A library stays quiet unless the application configures logging (the CLI does).
+logger.addHandler(logging.NullHandler())
 
 
 def new_correlation_id() -> str:

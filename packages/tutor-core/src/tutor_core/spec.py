@@ -405,6 +405,8 @@ class SceneSpec(SpecModel):
     """One scene, declaratively. Validated so that a renderer can trust it."""
 
     title: str | None = Field(default=None, max_length=80)
+    title_color: Color | None = None
+    """Colour of the title (the renderer's text colour when unset)."""
     elements: list[Element] = Field(default_factory=list, max_length=8)
     animations: list[Animation] = Field(default_factory=list, max_length=40)
     duration: float = Field(default=6.0, ge=1.0, le=300.0)

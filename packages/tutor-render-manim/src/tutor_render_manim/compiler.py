@@ -918,7 +918,8 @@ def compile_spec(
     em.emit()
     if spec.title:
         em.emit("# Title, in the band at the top")
-        em.emit(f"title = Text({spec.title!r}, font_size=44, color={em.color(None)}, weight=BOLD)")
+        colour = em.color(spec.title_color)
+        em.emit(f"title = Text({spec.title!r}, font_size=44, color={colour}, weight=BOLD)")
         em.emit(f"self.elements[{TITLE_KEY!r}] = fit(title, {em.box(boxes[TITLE_KEY])})")
         em.emit()
     for el in spec.elements:

@@ -134,11 +134,13 @@ def _element_name(el: dict[str, Any]) -> str:
 def _set_color(d: Draft, targets: list[Target], color: str) -> str:
     for t in targets:
         if t.kind == "title":
-            raise EditNotUnderstood(
-                "the title's colour is chosen by the renderer",
-                hint="colour an element instead, e.g. 'make the equation yellow', or change "
-                "the background",
-            )
+            if not d.data.get("title"):
+                raise EditNotUnderstood(
+                    "this scene has no title to colour",
+                    hint="add one first: 'change the title to X'",
+                )
+            d.data["title_color"] = color
+            continue
         el = d.data["elements"][t.index]
         if t.kind == "plot":
             el["plots"][t.sub]["color"] = color
