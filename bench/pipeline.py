@@ -93,8 +93,11 @@ async def run(prompt: str, scenes: int, quality: str) -> None:
 
             # 2. edit one scene
             t0 = time.perf_counter()
-            await tutor.edit(ready[0].id, "make the title yellow")
+            edited = await tutor.edit(ready[1].id, "slower")
             edit = time.perf_counter() - t0
+            scene = next(s for s in edited.scenes if s.id == ready[1].id)
+            if scene.version != 2:
+                raise SystemExit(f"the edit failed, nothing to compare: {scene.error_message}")
             row("edit one scene", edit, cold, "full generate (cold)")
 
             # 3. warm regenerate: same prompt, caches hit
