@@ -7,6 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No per-example deadline: a loaded 2-core machine must not turn slow examples into
+# failures. CI replays the same examples every run (derandomize) so a red run is real
+# and reproducible; locally hypothesis explores new examples each time.
+settings.register_profile("tutor", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", parent=settings.get_profile("tutor"), derandomize=True, print_blob=True
+)
+settings.load_profile("ci" if os.environ.get("CI") else "tutor")
 
 pytest_plugins = ["tests.fixtures.s3server"]
 

@@ -142,3 +142,31 @@ def test_help_teaches() -> None:
         "Example",
     ):
         assert word in done.stdout
+
+
+def test_core_alone_works_and_names_the_missing_package(tutor_home: Path) -> None:
+    env = {**os.environ, "TUTOR_HOME": str(tutor_home), "TUTOR_LOAD_PLUGINS": ""}
+    listed = subprocess.run(
+        [TUTOR, "plugins", "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert listed.returncode == 0, listed.stderr
+    kinds = {
+        (kind, name)
+        for plugin in json.loads(listed.stdout)
+        for kind, names in plugin["registers"].items()
+        for name in names
+    }
+    assert ("store", "sqlite") in kinds and ("agent", "lesson") in kinds
+    assert ("renderer", "manim") not in kinds and ("storage", "s3") not in kinds
+
+    done = subprocess.run(
+        [TUTOR, "generate", "explain limits"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "unknown renderer 'manim'" in done.stderr
+    assert "pip install tutor-render-manim" in done.stderr
+    assert sessions_in(tutor_home) == 0

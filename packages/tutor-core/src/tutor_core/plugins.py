@@ -44,6 +44,13 @@ KINDS: dict[str, str] = {
 }
 
 
+KNOWN_PACKAGES: dict[tuple[str, str], str] = {
+    ("renderer", "manim"): "tutor-render-manim",
+    ("storage", "s3"): "tutor-storage-s3",
+}
+"""First-party plugins shipped as their own distributions, for install hints."""
+
+
 @dataclass(frozen=True)
 class Registration:
     """One thing a plugin registered."""
@@ -189,6 +196,12 @@ def get_registration(kind: str, name: str) -> Registration:
         error = UnknownPluginError(kind, name, table)
         if name in load_errors:
             error.hint = load_errors[name]
+        elif (kind, name) in KNOWN_PACKAGES:
+            error.hint = (
+                f"the {name} {kind} comes with a separate package: "
+                f"pip install {KNOWN_PACKAGES[kind, name]}"
+                + ("" if _allow_list() is None else " (or allow it in TUTOR_LOAD_PLUGINS)")
+            )
         raise error
     return table[name]
 
