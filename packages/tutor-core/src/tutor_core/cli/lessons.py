@@ -52,7 +52,10 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self.enabled and self.console.is_terminal:
-            self.live = Live(self._table(), console=self.console, refresh_per_second=8)
+            # Transient: the summary printed afterwards replaces the live table.
+            self.live = Live(
+                self._table(), console=self.console, refresh_per_second=8, transient=True
+            )
             self.live.__enter__()
         return self
 
