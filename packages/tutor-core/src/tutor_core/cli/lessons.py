@@ -236,7 +236,8 @@ def register(app: typer.Typer) -> None:
                 f"[green]video:[/] {view.output}\n"
                 f"[green]subtitles:[/] {view.output.with_suffix('.vtt')}"
             )
-            console.print('edit a scene: tutor edit SCENE_ID "make the title blue"')
+            example = view.scenes[min(1, len(view.scenes) - 1)].id
+            console.print(f'change one scene: [bold]tutor edit {example} "make it slower"[/]')
         raise typer.Exit(_exit_code(view))
 
     @app.command(rich_help_panel="Lessons")
