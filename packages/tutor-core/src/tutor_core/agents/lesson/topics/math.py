@@ -20,7 +20,7 @@ from tutor_core.spec import (
 
 
 def _triangle(
-    a: int = 3, b: int = 4, c: str = "c", color: str = "blue", *, lengths: bool = False
+    a: int = 3, b: int = 4, c: str = "c", color: str = "teal", *, lengths: bool = False
 ) -> ShapeElement:
     # Right angle at vertex 1; side 0 is the base (b), side 1 the height (a), side 2 the hypotenuse.
     side_a, side_b = (f"a = {a}", f"b = {b}") if lengths else ("a", "b")
