@@ -290,3 +290,28 @@ async def test_users_see_only_their_own_sessions() -> None:
             await bob.session(view.session.id)
         with pytest.raises(NotFound):
             await bob.edit(view.scenes[0].id, "anything")
+
+
+async def test_every_log_line_of_a_job_carries_its_correlation_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+    import logging
+
+    from tutor_core.logs import configure_logging
+
+    logger = logging.getLogger("tutor")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    configure_logging("INFO", json_lines=True)
+    try:
+        renderer = FakeRenderer(
+            fail_on=lambda src: isinstance(src, SpecSource) and src.spec.title == "Part 2"
+        )
+        async with make_tutor(renderer=renderer, fallback_scenes=False) as tutor:
+            view = await tutor.generate("explain comets", scenes=2)
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    assert len(lines) >= 4
+    assert {line["correlationId"] for line in lines} == {view.session.job_id}
+    assert any(line["level"] == "warning" and "failed" in line["message"] for line in lines)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 correlation_id: ContextVar[str] = ContextVar("tutor_correlation_id", default="-")
 
@@ -63,9 +65,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time (rich's live display redirects it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def configure_logging(level: str = "WARNING", *, json_lines: bool = False) -> None:
     """Send tutor's logs to stderr, each line tagged with the job's correlation id."""
-    handler = logging.StreamHandler()
+    handler = _StderrHandler()
     handler.addFilter(CorrelationFilter())
     handler.setFormatter(
         JsonFormatter()
@@ -74,6 +88,6 @@ def configure_logging(level: str = "WARNING", *, json_lines: bool = False) -> No
             "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"
         )
     )
-    logger.handlers[:] = [handler]
+    logger.handlers[:] = [handler]  # replaces the NullHandler (and any earlier call's)
     logger.setLevel(level.upper())
     logger.propagate = False

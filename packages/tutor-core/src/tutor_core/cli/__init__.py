@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
@@ -11,6 +12,7 @@ from tutor_core import plugins
 from tutor_core.cli import doctor_cmd, plugins_cmd
 from tutor_core.cli.output import print_error
 from tutor_core.errors import ConfigurationError, TutorError
+from tutor_core.logs import configure_logging
 
 HELP = """\
 Turn a prompt into a narrated explainer video made of scenes; edit one scene and
@@ -30,6 +32,26 @@ Settings come from TUTOR_* environment variables (TUTOR_HOME, TUTOR_RENDERER...)
 """
 
 
+def _global_options(
+    log_level: Annotated[
+        str,
+        typer.Option(
+            "--log-level",
+            envvar="TUTOR_LOG_LEVEL",
+            help="debug, info, warning or error. Each line carries the job's correlation id.",
+        ),
+    ] = "warning",
+    log_json: Annotated[
+        bool,
+        typer.Option("--log-json", envvar="TUTOR_LOG_JSON", help="Log one JSON object per line."),
+    ] = False,
+) -> None:
+    level = log_level.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise typer.BadParameter("use debug, info, warning or error", param_hint="--log-level")
+    configure_logging(level, json_lines=log_json)
+
+
 def create_app() -> typer.Typer:
     """Build the CLI: core commands, then lesson commands, then plugins' commands."""
     cli = typer.Typer(
@@ -39,6 +61,7 @@ def create_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
+    cli.callback()(_global_options)
     plugins_cmd.register(cli)
     doctor_cmd.register(cli)
     from tutor_core.cli import lessons  # the lead's module; imported late, it is heavier
