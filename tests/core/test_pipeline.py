@@ -315,3 +315,18 @@ async def test_every_log_line_of_a_job_carries_its_correlation_id(
     assert len(lines) >= 4
     assert {line["correlationId"] for line in lines} == {view.session.job_id}
     assert any(line["level"] == "warning" and "failed" in line["message"] for line in lines)
+
+
+async def test_scenes_can_be_named_by_number() -> None:
+    async with make_tutor() as tutor:
+        with pytest.raises(NotFound, match="no session yet"):
+            await tutor.resolve_scene("2")
+        older = await tutor.generate("explain ice", scenes=2)
+        newer = await tutor.generate("explain steam", scenes=3)
+        assert (await tutor.resolve_scene("2")).id == newer.scenes[1].id
+        assert (await tutor.resolve_scene(f"{older.session.id}:1")).id == older.scenes[0].id
+        assert (await tutor.resolve_scene(newer.scenes[2].id)).index == 2
+        with pytest.raises(NotFound, match="has 3 scenes, not a scene 4"):
+            await tutor.resolve_scene("4")
+        with pytest.raises(NotFound):
+            await tutor.resolve_scene("ses_nope:1")

@@ -76,7 +76,7 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
 
     first = view["scenes"][0]
     edited = run(
-        "edit", first["id"], "change the title to Arrows with direction", "--json", home=tutor_home
+        "edit", "1", "change the title to Arrows with direction", "--json", home=tutor_home
     )
     assert edited.returncode == 0, edited.stderr
     after = json.loads(edited.stdout)
@@ -108,6 +108,7 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
         (["generate", "explain limits", "--quality", "ultra"], None, "draft or final"),
         (["edit", "scn_doesnotexist", "make it blue"], None, "scn_doesnotexist"),
         (["retry", "scn_doesnotexist"], None, "scn_doesnotexist"),
+        (["edit", "2", "make it blue"], None, "no session yet"),
         (["show", "ses_doesnotexist"], None, "ses_doesnotexist"),
         (["export", "ses_doesnotexist", "--out", "x.mp4"], None, "ses_doesnotexist"),
     ],

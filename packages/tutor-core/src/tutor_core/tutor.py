@@ -46,6 +46,7 @@ from tutor_core.prompts import (
 from tutor_core.settings import Settings
 
 LOCAL_USER = "local"
+_SCENE_REF = re.compile(r"(?:(ses_[A-Za-z0-9]+):)?(\d{1,3})")
 
 
 class SessionView(BaseModel):
@@ -274,6 +275,29 @@ class Tutor:
         for project in await self.store.list_projects(user.id):
             out.extend(await self.store.list_sessions(project.id))
         return sorted(out, key=lambda s: s.created_at, reverse=True)
+
+    async def resolve_scene(self, ref: str) -> Scene:
+        """A scene by id (`scn_...`), by number in the newest session (`2`), or `SESSION:N`."""
+        match = _SCENE_REF.fullmatch(ref.strip())
+        if match is None:
+            return await self._own_scene(ref)
+        session_id, number = match.group(1), int(match.group(2))
+        if session_id is None:
+            newest = await self.sessions()
+            if not newest:
+                raise NotFound(
+                    f"no session yet, so there is no scene {number}",
+                    hint='make one first: tutor generate "explain ..."',
+                )
+            session_id = newest[0].id
+        scenes = await self.store.list_scenes((await self._own_session(session_id)).id)
+        if not 1 <= number <= len(scenes):
+            raise NotFound(
+                f"session {session_id} has {len(scenes)} scenes, not a scene {number}",
+                hint=f"scenes are numbered 1 to {len(scenes)}; `tutor show {session_id}` "
+                "lists them",
+            )
+        return scenes[number - 1]
 
     # ------------------------------------------------------ background jobs
 

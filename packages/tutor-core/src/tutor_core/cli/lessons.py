@@ -101,6 +101,12 @@ class Progress:
         return table
 
 
+SCENE_HELP = (
+    "Which scene: its id (scn_...), its number in your newest session (2), "
+    "or SESSION_ID:NUMBER. `tutor show SESSION_ID` lists them."
+)
+
+
 def _run(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return anyio.run(fn)
 
@@ -242,9 +248,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Lessons")
     def edit(
-        scene_id: Annotated[
-            str, typer.Argument(help="The scene to change (see `tutor show SESSION_ID`).")
-        ],
+        scene_id: Annotated[str, typer.Argument(help=SCENE_HELP)],
         instruction: Annotated[
             str, typer.Argument(help='What to change, e.g. "make the triangle blue".')
         ],
@@ -252,27 +256,35 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Change one scene by instruction; only that scene is re-rendered.
 
-        Example: tutor edit scn_abc123 "make the triangle blue and slower"
+        Example: tutor edit 2 "make the triangle blue and slower"
         """
         console = Console(stderr=True)
+
+        async def work(tutor: Tutor) -> tuple[SessionView, str]:
+            scene = await tutor.resolve_scene(scene_id)
+            return await tutor.edit(scene.id, instruction), scene.id
+
         with Progress(console, enabled=not as_json) as progress:
-            view = _run(
-                lambda: _with_tutor(_settings(), progress, lambda t: t.edit(scene_id, instruction))
-            )
+            view, resolved = _run(lambda: _with_tutor(_settings(), progress, work))
         _emit(view, as_json, console)
-        raise typer.Exit(_exit_code(view, scene_id))
+        raise typer.Exit(_exit_code(view, resolved))
 
     @app.command(rich_help_panel="Lessons")
     def retry(
-        scene_id: Annotated[str, typer.Argument(help="A failed scene (status error).")],
+        scene_id: Annotated[str, typer.Argument(help="A failed scene. " + SCENE_HELP)],
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Run a failed scene again (its first render, or its failed edit)."""
         console = Console(stderr=True)
+
+        async def work(tutor: Tutor) -> tuple[SessionView, str]:
+            scene = await tutor.resolve_scene(scene_id)
+            return await tutor.retry(scene.id), scene.id
+
         with Progress(console, enabled=not as_json) as progress:
-            view = _run(lambda: _with_tutor(_settings(), progress, lambda t: t.retry(scene_id)))
+            view, resolved = _run(lambda: _with_tutor(_settings(), progress, work))
         _emit(view, as_json, console)
-        raise typer.Exit(_exit_code(view, scene_id))
+        raise typer.Exit(_exit_code(view, resolved))
 
     @app.command(rich_help_panel="Lessons")
     def export(
