@@ -31,8 +31,8 @@ demo: setup
 		--quality $(DEMO_QUALITY) --out out/demo.mp4
 	@echo
 	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt)"
-	@echo "Change one scene (ids above):  TUTOR_HOME=out/.tutor .venv/bin/tutor edit SCENE_ID \"make the triangle blue\""
-	@echo "Then join the video again:     TUTOR_HOME=out/.tutor .venv/bin/tutor export SESSION_ID --out out/demo.mp4"
+	@echo "Change scene 2 only:     TUTOR_HOME=out/.tutor .venv/bin/tutor edit 2 \"make the triangle blue\""
+	@echo "Then join it up again:   TUTOR_HOME=out/.tutor .venv/bin/tutor export SESSION_ID --out out/demo.mp4"
 
 bench: setup
 	$(PY) bench/pipeline.py
