@@ -32,7 +32,7 @@ demo: setup
 	@echo
 	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt)"
 	@echo "Change scene 2 only:     TUTOR_HOME=out/.tutor .venv/bin/tutor edit 2 \"make the triangle blue\""
-	@echo "Then join it up again:   TUTOR_HOME=out/.tutor .venv/bin/tutor export SESSION_ID --out out/demo.mp4"
+	@echo "Then join it up again:   TUTOR_HOME=out/.tutor .venv/bin/tutor export --out out/demo.mp4"
 
 bench: setup
 	$(PY) bench/pipeline.py

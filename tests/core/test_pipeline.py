@@ -321,9 +321,12 @@ async def test_scenes_can_be_named_by_number() -> None:
     async with make_tutor() as tutor:
         with pytest.raises(NotFound, match="no session yet"):
             await tutor.resolve_scene("2")
+        with pytest.raises(NotFound, match="no session yet"):
+            await tutor.resolve_session(None)
         older = await tutor.generate("explain ice", scenes=2)
         newer = await tutor.generate("explain steam", scenes=3)
         assert (await tutor.resolve_scene("2")).id == newer.scenes[1].id
+        assert (await tutor.resolve_session(None)).id == newer.session.id
         assert (await tutor.resolve_scene(f"{older.session.id}:1")).id == older.scenes[0].id
         assert (await tutor.resolve_scene(newer.scenes[2].id)).index == 2
         with pytest.raises(NotFound, match="has 3 scenes, not a scene 4"):

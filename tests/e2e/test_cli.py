@@ -71,7 +71,7 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
     assert probe(out).has_audio, "a silent track keeps every chunk's streams alike"
     assert not list((tutor_home / "cache").glob("audio/**/*.wav")), "--no-narration speaks nothing"
 
-    shown = json.loads(run("show", view["sessionId"], "--json", home=tutor_home).stdout)
+    shown = json.loads(run("show", "--json", home=tutor_home).stdout)  # the newest session
     assert shown["scenes"] == view["scenes"]
 
     first = view["scenes"][0]
@@ -91,7 +91,7 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
     assert [s["id"] for s in listed] == [view["sessionId"]]
 
     out2 = tmp_path / "again.mp4"
-    exported = run("export", view["sessionId"], "--out", str(out2), home=tutor_home)
+    exported = run("export", "--out", str(out2), home=tutor_home)  # the newest session
     assert exported.returncode == 0, exported.stderr
     assert probe(out2).frames == sum(s["durationInFrames"] for s in after["scenes"])
 

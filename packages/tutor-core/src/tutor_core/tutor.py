@@ -276,21 +276,24 @@ class Tutor:
             out.extend(await self.store.list_sessions(project.id))
         return sorted(out, key=lambda s: s.created_at, reverse=True)
 
+    async def resolve_session(self, ref: str | None) -> VideoSession:
+        """A session by id, or your newest one when `ref` is None."""
+        if ref is not None:
+            return await self._own_session(ref)
+        newest = await self.sessions()
+        if not newest:
+            raise NotFound("no session yet", hint='make one first: tutor generate "explain ..."')
+        return newest[0]
+
     async def resolve_scene(self, ref: str) -> Scene:
         """A scene by id (`scn_...`), by number in the newest session (`2`), or `SESSION:N`."""
         match = _SCENE_REF.fullmatch(ref.strip())
         if match is None:
             return await self._own_scene(ref)
         session_id, number = match.group(1), int(match.group(2))
-        if session_id is None:
-            newest = await self.sessions()
-            if not newest:
-                raise NotFound(
-                    f"no session yet, so there is no scene {number}",
-                    hint='make one first: tutor generate "explain ..."',
-                )
-            session_id = newest[0].id
-        scenes = await self.store.list_scenes((await self._own_session(session_id)).id)
+        session = await self.resolve_session(session_id)
+        session_id = session.id
+        scenes = await self.store.list_scenes(session_id)
         if not 1 <= number <= len(scenes):
             raise NotFound(
                 f"session {session_id} has {len(scenes)} scenes, not a scene {number}",

@@ -288,17 +288,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Lessons")
     def export(
-        session_id: Annotated[str, typer.Argument(help="The session to export.")],
         out: Annotated[
             Path, typer.Option("--out", "-o", help="Output .mp4 (a .vtt goes beside it).")
         ],
+        session_id: Annotated[
+            str | None, typer.Argument(help="The session to export (default: your newest).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Join a session's scenes into one video (stream copy, no re-encode)."""
         console = Console(stderr=True)
 
         async def work(tutor: Tutor) -> Any:
-            return await tutor.export(session_id, out)
+            return await tutor.export((await tutor.resolve_session(session_id)).id, out)
 
         result = _run(lambda: _with_tutor(_settings(), None, work))
         if as_json:
@@ -352,10 +354,16 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Lessons")
     def show(
-        session_id: Annotated[str, typer.Argument(help="The session to show.")],
+        session_id: Annotated[
+            str | None, typer.Argument(help="The session to show (default: your newest).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Show a session and its scenes (ids, status, versions, frames)."""
         console = Console()
-        view = _run(lambda: _with_tutor(_settings(), None, lambda t: t.session(session_id)))
+
+        async def work(tutor: Tutor) -> SessionView:
+            return await tutor.session((await tutor.resolve_session(session_id)).id)
+
+        view = _run(lambda: _with_tutor(_settings(), None, work))
         _emit(view, as_json, console)
