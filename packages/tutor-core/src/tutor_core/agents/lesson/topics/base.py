@@ -21,6 +21,14 @@ from tutor_core.spec import (
 Visual = tuple[list[Element], list[Animation]]
 
 
+def title_card(headline: str, tagline: str) -> Visual:
+    """An opening card: the headline is written, then the tagline fades in."""
+    return [
+        TextElement(id="headline", text=headline, size="large"),
+        TextElement(id="tagline", text=tagline, size="small"),
+    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+
+
 @dataclass(frozen=True)
 class Context:
     """What the prompt adds to a topic (e.g. the function the user asked about)."""

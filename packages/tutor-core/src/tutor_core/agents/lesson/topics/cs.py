@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
 from tutor_core.spec import (
     BulletsElement,
     CodeElement,
@@ -20,10 +20,7 @@ _SORTED = ["2", "5", "8", "12", "16", "23", "38", "56"]
 
 
 def _bs_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Binary Search", size="large"),
-        TextElement(id="tagline", text="Find anything in a sorted list, fast", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Binary Search", "Find anything in a sorted list, fast")
 
 
 def _bs_idea(ctx: Context) -> Visual:
@@ -357,10 +354,7 @@ SORTING = Topic(
 
 
 def _rec_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Recursion", size="large"),
-        TextElement(id="tagline", text="A function that calls itself", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Recursion", "A function that calls itself")
 
 
 def _rec_parts(ctx: Context) -> Visual:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
 from tutor_core.spec import (
     BulletsElement,
     EquationElement,
@@ -17,10 +17,7 @@ from tutor_core.spec import (
 
 
 def _vec_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Vectors", size="large"),
-        TextElement(id="tagline", text="Arrows with a length and a direction", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Vectors", "Arrows with a length and a direction")
 
 
 def _vec_arrow(ctx: Context) -> Visual:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
 from tutor_core.agents.lesson.mathtext import choose_ranges, to_latex
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
 from tutor_core.spec import (
     AxesElement,
     BulletsElement,
@@ -32,10 +32,7 @@ def _triangle(
 
 
 def _pyth_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="The Pythagorean Theorem", size="large"),
-        TextElement(id="tagline", text="Right triangles hide a simple rule", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("The Pythagorean Theorem", "Right triangles hide a simple rule")
 
 
 def _pyth_parts(ctx: Context) -> Visual:
@@ -366,10 +363,7 @@ DERIVATIVE = Topic(
 
 
 def _int_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="The Integral", size="large"),
-        TextElement(id="tagline", text="Adding up infinitely many thin slices", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("The Integral", "Adding up infinitely many thin slices")
 
 
 def _int_area(ctx: Context) -> Visual:
@@ -694,10 +688,7 @@ UNIT_CIRCLE = Topic(
 
 
 def _lim_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Limits", size="large"),
-        TextElement(id="tagline", text="Where is a function heading?", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Limits", "Where is a function heading?")
 
 
 def _lim_approach(ctx: Context) -> Visual:
@@ -1200,10 +1191,7 @@ def _fourier_axes(*exprs: tuple[str, str, str]) -> AxesElement:
 
 
 def _fou_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Fourier Series", size="large"),
-        TextElement(id="tagline", text="Any repeating shape from sine waves", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Fourier Series", "Any repeating shape from sine waves")
 
 
 def _fou_waves(ctx: Context) -> Visual:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
 from tutor_core.spec import (
     AxesElement,
     BulletsElement,
@@ -174,10 +174,7 @@ PROBABILITY = Topic(
 
 
 def _newton_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Newton's Laws of Motion", size="large"),
-        TextElement(id="tagline", text="Three rules that explain how things move", size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]
+    return title_card("Newton's Laws of Motion", "Three rules that explain how things move")
 
 
 def _newton_first(ctx: Context) -> Visual:
