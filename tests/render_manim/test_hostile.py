@@ -212,8 +212,10 @@ def test_runtime_guard_blocks_everything(tmp_path: Path) -> None:
         code = GUARD_PROBE.format(
             secret=str(secret), outside=str(outside), port=server.getsockname()[1]
         )
-        # no network namespace: the guard alone must stop the connection
-        run = sandbox(code, tmp_path, time_limit=120, isolate_network=False)
+        # no namespaces: the guard alone must stop everything
+        run = sandbox(
+            code, tmp_path, time_limit=120, isolate_network=False, isolate_filesystem=False
+        )
     finally:
         thread.stop.set()  # type: ignore[attr-defined]
         thread.join()
@@ -229,6 +231,51 @@ def test_runtime_guard_blocks_everything(tmp_path: Path) -> None:
     assert hits == []
     assert "TOP-SECRET" not in json.dumps(error.model_dump())
     assert str(tmp_path) not in (error.traceback or "").replace(str(secret), "")
+
+
+FS_PROBE = r"""
+import os, json
+SECRET_FILE = {secret!r}
+OUTSIDE = {outside!r}
+report = {{}}
+def attempt(name, fn):
+    try:
+        fn()
+        report[name] = "ALLOWED"
+    except OSError as exc:
+        report[name] = "blocked:" + (os.strerror(exc.errno) if exc.errno else str(exc))
+attempt("write-outside", lambda: open(OUTSIDE, "w").write("pwned"))
+attempt("remove-secret", lambda: os.remove(SECRET_FILE))
+attempt("append-secret", lambda: open(SECRET_FILE, "a").write("pwned"))
+attempt("write-home", lambda: open(os.path.expanduser("~root/.tutor-pwned"), "w").write("x"))
+attempt("write-work", lambda: open("inside.txt", "w").write("fine"))
+os.system("touch " + OUTSIDE)
+raise RuntimeError("REPORT" + json.dumps(report))
+"""
+
+
+@pytest.mark.slow
+def test_read_only_file_system_without_guard(tmp_path: Path) -> None:
+    from tutor_render_manim.sandbox import filesystem_isolation_available
+
+    assert filesystem_isolation_available(), "this machine supports mount namespaces"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-FILE-CONTENT")
+    outside = tmp_path / "pwned.txt"
+    code = FS_PROBE.format(secret=str(secret), outside=str(outside))
+    # Policy and guard both off: only the read-only mount namespace stands in the way.
+    run = sandbox(
+        code, tmp_path, time_limit=120, guard=False, isolate_network=False,
+        isolate_filesystem=True,
+    )  # fmt: skip
+    error = run.error  # type: ignore[attr-defined]
+    assert error is not None and "REPORT" in error.message, error
+    report = json.loads(error.message.split("REPORT", 1)[1])
+    assert report.pop("write-work") == "ALLOWED", "the work directory stays writable"
+    assert report == dict.fromkeys(report, "blocked:Read-only file system"), report
+    assert not outside.exists()
+    assert secret.read_text() == "TOP-SECRET-FILE-CONTENT"
+    assert not Path("~root/.tutor-pwned").expanduser().exists()
 
 
 @pytest.mark.slow

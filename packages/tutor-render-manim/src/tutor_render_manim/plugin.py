@@ -63,6 +63,24 @@ def _tex_check() -> Check:
     return Check("latex", "ok", "latex and dvisvgm found: equations are typeset with TeX")
 
 
+def _filesystem_check() -> Check:
+    from tutor_render_manim.sandbox import filesystem_isolation_available
+
+    if filesystem_isolation_available():
+        return Check(
+            "render file-system isolation",
+            "ok",
+            "renders see a read-only file system except their own work directory",
+        )
+    return Check(
+        "render file-system isolation",
+        "warning",
+        "a private read-only mount namespace does not work here: renders rely on the code "
+        "policy and the runtime guard to leave host files alone",
+        "install util-linux (unshare, mount) and allow unprivileged user namespaces",
+    )
+
+
 def _isolation_check() -> Check:
     from tutor_render_manim.sandbox import network_isolation_available
 
@@ -99,7 +117,13 @@ def _rlimit_check() -> Check:
 @hookimpl()
 def doctor_checks() -> list[Any]:
     """Manim version, LaTeX, network isolation and rlimits for `tutor doctor`."""
-    return [_manim_check(), _tex_check(), _isolation_check(), _rlimit_check()]
+    return [
+        _manim_check(),
+        _tex_check(),
+        _isolation_check(),
+        _filesystem_check(),
+        _rlimit_check(),
+    ]
 
 
 @hookimpl()

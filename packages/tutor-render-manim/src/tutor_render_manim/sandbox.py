@@ -12,6 +12,10 @@ Layers (the static policy in `policy.py` comes before all of these):
 - no network: `unshare --user --map-root-user --net` gives the child a network
   namespace with only a loopback that is down (probed once; without it, renders fall
   back to no isolation and `tutor doctor` says so);
+- a read-only file system: in a private mount namespace (`--mount`) every mount is
+  remounted read-only except the work directory, so even code that slipped past the
+  policy and the guard cannot change a file of the host, as root included (probed
+  once, like the network layer);
 - the runtime guard in the child (audit hook + import blocker, see `child.py`).
 
 `run_sandboxed` is async and never blocks the event loop.
@@ -124,6 +128,62 @@ def child_env(work: Path) -> dict[str, str]:
     return env
 
 
+READ_ONLY_WRAPPER = r"""
+set -e
+work=$1; shift
+mount --bind "$work" "$work"
+# Every other mount read-only: the scene may write only in its work directory.
+for m in $(awk '{print $5}' /proc/self/mountinfo); do
+  [ "$m" = "$work" ] || mount -o remount,bind,ro "$m" 2>/dev/null || true
+done
+exec "$@"
+"""
+"""Runs inside the new mount namespace, then becomes the render child."""
+
+
+def _unshare_prefix(*, network: bool, filesystem: bool, work: Path) -> list[str]:
+    unshare = shutil.which("unshare") or "unshare"
+    flags = ["--user", "--map-root-user"]
+    if network:
+        flags.append("--net")
+    if not filesystem:
+        return [unshare, *flags, "--"]
+    sh = shutil.which("sh") or "/bin/sh"
+    return [unshare, *flags, "--mount", "--", sh, "-c", READ_ONLY_WRAPPER, "sh", str(work)]
+
+
+@cache
+def filesystem_isolation_available() -> bool:
+    """Whether the read-only mount namespace works here (probed once per process).
+
+    The probe checks both halves: the work directory stays writable and a file
+    beside it cannot be created.
+    """
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        return False
+    if not sys.platform.startswith("linux"):
+        return False
+    with tempfile.TemporaryDirectory(prefix="tutor-fs-probe-") as tmp:
+        work = Path(os.path.realpath(tmp)) / "work"
+        work.mkdir()
+        outside = Path(tmp) / "outside"
+        script = (
+            "import sys, pathlib\n"
+            "pathlib.Path(sys.argv[1], 'inside').write_text('ok')\n"
+            "try:\n    pathlib.Path(sys.argv[2]).write_text('escaped')\n"
+            "except OSError:\n    pass\n"
+        )
+        cmd = [
+            *_unshare_prefix(network=False, filesystem=True, work=work),
+            sys.executable, "-I", "-c", script, str(work), str(outside),
+        ]  # fmt: skip
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=20, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return proc.returncode == 0 and (work / "inside").is_file() and not outside.exists()
+
+
 @cache
 def network_isolation_available() -> bool:
     """Whether `unshare --user --map-root-user --net` works here (probed once per process)."""
@@ -226,6 +286,7 @@ async def run_sandboxed(
     time_limit: float = DEFAULT_TIMEOUT,
     limits: SandboxLimits | None = None,
     isolate_network: bool | None = None,
+    isolate_filesystem: bool | None = None,
     guard: bool = True,
 ) -> SandboxRun:
     """Render `code` in a sandboxed child; on success move the movie to `out_path`.
@@ -241,6 +302,7 @@ async def run_sandboxed(
         limits: resource limits; default SandboxLimits().
         isolate_network: True requires a network namespace, False skips it, None uses
             it when available.
+        isolate_filesystem: the same for the read-only mount namespace.
         guard: install the runtime guard in the child (tests turn it off to check the
             other layers).
 
@@ -252,7 +314,17 @@ async def run_sandboxed(
         isolate_network = await anyio.to_thread.run_sync(network_isolation_available)
     elif isolate_network and not await anyio.to_thread.run_sync(network_isolation_available):
         raise RuntimeError("network isolation was required but unshare does not work here")
-    work = Path(await anyio.to_thread.run_sync(lambda: tempfile.mkdtemp(prefix="tutor-render-")))
+    fs_ok = await anyio.to_thread.run_sync(filesystem_isolation_available)
+    if isolate_filesystem is None:
+        isolate_filesystem = fs_ok
+    elif isolate_filesystem and not fs_ok:
+        raise RuntimeError("file-system isolation was required but does not work here")
+    # The real path: the mount namespace binds it by the name the kernel reports.
+    work = Path(
+        await anyio.to_thread.run_sync(
+            lambda: os.path.realpath(tempfile.mkdtemp(prefix="tutor-render-"))
+        )
+    )
     try:
         os.chmod(work, 0o700)
         for sub in ("home", "tmp", "media"):
@@ -270,9 +342,11 @@ async def run_sandboxed(
         job_path = work / "job.json"
         job_path.write_text(json.dumps(job), encoding="utf-8")
         cmd = [sys.executable, "-I", "-m", "tutor_render_manim.child", str(job_path)]
-        if isolate_network:
-            unshare = shutil.which("unshare") or "unshare"
-            cmd = [unshare, "--user", "--map-root-user", "--net", "--", *cmd]
+        if isolate_network or isolate_filesystem:
+            prefix = _unshare_prefix(
+                network=bool(isolate_network), filesystem=bool(isolate_filesystem), work=work
+            )
+            cmd = [*prefix, *cmd]
         return await _run_child(cmd, work, out_path, time_limit, bool(isolate_network))
     finally:
         await anyio.to_thread.run_sync(lambda: shutil.rmtree(work, ignore_errors=True))
