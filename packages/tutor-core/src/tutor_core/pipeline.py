@@ -37,8 +37,6 @@ from tutor_core.errors import (
 from tutor_core.interfaces import Agent, Bucket, Narrator, Renderer, Storage, Store
 from tutor_core.logs import correlated
 from tutor_core.models import (
-    FPS,
-    QUALITY_SIZES,
     CodeSource,
     LessonPlan,
     Narration,
@@ -661,9 +659,3 @@ def _first_sentence(narration: Narration) -> str:
     if narration.sentences:
         return narration.sentences[0].text[:300]
     return "…"
-
-
-def output_size(quality: str) -> tuple[int, int, int]:
-    """Width, height and fps of a quality."""
-    w, h = QUALITY_SIZES[quality]
-    return w, h, FPS
