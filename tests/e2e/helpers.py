@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from tutor_core.errors import RenderFailed
 from tutor_core.interfaces import Renderer
@@ -69,7 +68,3 @@ def vtt_cues(text: str) -> list[tuple[float, float, str]]:
 
 def words(text: str) -> list[str]:
     return [w.strip(".,;:!?\"'()").lower() for w in text.split() if w.strip(".,;:!?\"'()")]
-
-
-def exported_paths(out: Path) -> tuple[Path, Path]:
-    return out, out.with_suffix(".vtt")
