@@ -12,6 +12,7 @@ import pytest
 
 from tutor_core import media
 from tutor_core.errors import MediaError
+from tutor_core.hashing import sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,7 @@ def test_probe_counts_frames_of_generated_video(tmp_path: Path) -> None:
     assert info.duration == pytest.approx(1.5)
     assert info.codec == "h264" and not info.has_audio and info.audio_codec is None
     assert _decode_all_video(path) == 36
-    assert media.sha256_file(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert sha256_file(path) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_probe_refuses_what_is_not_a_video(tmp_path: Path) -> None:

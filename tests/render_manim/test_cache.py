@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tutor_core.hashing import sha256_file
 from tutor_core.models import CodeSource, RenderRequest
 from tutor_render_manim.cache import RenderCache, cache_key
-from tutor_render_manim.probe import sha256_file
 from tutor_render_manim.renderer import ManimRenderer
 
 CODE = """from manim import *

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tutor_core.media import is_faststart, probe
 from tutor_core.models import CodeSource, RenderRequest, RenderResult
 from tutor_render_manim.child import FrameBudget
-from tutor_render_manim.probe import is_faststart, probe_video
 from tutor_render_manim.renderer import ManimRenderer
 
 # Run times that are not whole frames (0.55 s = 16.5 frames) and a frozen wait, where
@@ -93,7 +93,7 @@ def test_chunks_concatenate_by_stream_copy(
     info = concat([busy.path, short.path, busy.path], out)
     expected = 2 * busy.info.frames + short.info.frames
     assert info.frames == expected
-    assert probe_video(out).frames == expected
+    assert probe(out).frames == expected
     assert _decoded_frames(out) == expected
 
 

@@ -44,7 +44,11 @@ class NotFound(TutorError, LookupError):
 
 
 class ConflictError(TutorError):
-    """An optimistic update lost the race: the record changed since it was read."""
+    """A compare-and-set update lost the race: the record changed since it was read."""
+
+
+class Busy(ConflictError):
+    """A scene or session is held by another job (it is being made or changed)."""
 
 
 class InvalidTransition(TutorError):

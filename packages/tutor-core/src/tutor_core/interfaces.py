@@ -6,7 +6,7 @@ A plugin registers a *factory* (`Callable[[Settings], T]`) under a name through 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -25,6 +25,8 @@ from tutor_core.models import (
     Scene,
     SceneEdit,
     SceneSource,
+    SceneStatus,
+    SessionStatus,
     User,
     VideoSession,
 )
@@ -108,9 +110,25 @@ class Storage(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """Users, projects, sessions and scenes, with optimistic concurrency.
+    """Users, projects, sessions and scenes, with compare-and-set updates and leases.
 
-    Every update names the `revision` it read; a stale one raises ConflictError.
+    The concurrency contract (the shared store contract tests check it for any store):
+
+    - `update_session` and `update_scene` are compare-and-set: they apply `changes`
+      only if the stored record is still at `revision` *and* in `expected_status`,
+      atomically, and bump `revision` by one; otherwise they raise ConflictError and
+      change nothing. A `status` among the changes must be a transition declared in
+      `tutor_core.states` from the stored status (else InvalidTransition); keeping
+      the same status is not a transition. Callers never re-apply a change blindly:
+      on ConflictError they re-read and decide again.
+    - A busy record (see `tutor_core.states.BUSY_SCENE`) is held by the job in its
+      `job_id` until `lease_expires_at` (ms since the epoch). `renew_scene_lease` /
+      `renew_session_lease` move that time only while the record is busy and held by
+      `job_id`, and return False otherwise (the lease was lost: stop working on it).
+      A renewal does not bump `revision` (so the holder's next compare-and-set still
+      succeeds) and is not a change that `watch` reports.
+    - `list_sessions(statuses=...)` finds sessions by status, so that recovery can
+      look at busy ones.
     """
 
     name: str
@@ -128,15 +146,47 @@ class Store(Protocol):
 
     async def create_session(self, session: VideoSession) -> VideoSession: ...
     async def get_session(self, session_id: str) -> VideoSession: ...
-    async def list_sessions(self, project_id: str | None = None) -> list[VideoSession]: ...
+    async def list_sessions(
+        self,
+        project_id: str | None = None,
+        *,
+        statuses: Collection[SessionStatus] | None = None,
+    ) -> list[VideoSession]:
+        """Sessions of a project (or all), oldest first, optionally only these statuses."""
+        ...
+
     async def update_session(
-        self, session_id: str, *, revision: int, **changes: Any
-    ) -> VideoSession: ...
+        self,
+        session_id: str,
+        *,
+        revision: int,
+        expected_status: SessionStatus,
+        **changes: Any,
+    ) -> VideoSession:
+        """Compare-and-set: apply `changes` if the session is at `revision` and status."""
+        ...
+
+    async def renew_session_lease(self, session_id: str, *, job_id: str, expires_at: float) -> bool:
+        """Extend the lease of a busy session held by `job_id`; False if not held."""
+        ...
 
     async def create_scene(self, scene: Scene) -> Scene: ...
     async def get_scene(self, scene_id: str) -> Scene: ...
     async def list_scenes(self, session_id: str) -> list[Scene]: ...
-    async def update_scene(self, scene_id: str, *, revision: int, **changes: Any) -> Scene: ...
+    async def update_scene(
+        self,
+        scene_id: str,
+        *,
+        revision: int,
+        expected_status: SceneStatus,
+        **changes: Any,
+    ) -> Scene:
+        """Compare-and-set: apply `changes` if the scene is at `revision` and status."""
+        ...
+
+    async def renew_scene_lease(self, scene_id: str, *, job_id: str, expires_at: float) -> bool:
+        """Extend the lease of a busy scene held by `job_id`; False if not held."""
+        ...
 
     def watch(self, session_id: str) -> AsyncIterator[VideoSession | Scene]:
         """Yield the session and its scenes each time one of them changes."""

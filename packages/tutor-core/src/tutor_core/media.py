@@ -8,7 +8,6 @@ chunks by stream copy.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import tempfile
@@ -36,9 +35,9 @@ __all__ = [
     "make_test_video",
     "merge_webvtt",
     "mux",
+    "is_faststart",
     "probe",
     "reencode_concat",
-    "sha256_file",
     "webvtt",
 ]
 
@@ -147,13 +146,24 @@ def probe(path: Path) -> MediaInfo:
         )
 
 
-def sha256_file(path: Path) -> str:
-    """The SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def is_faststart(path: Path) -> bool:
+    """True when the mp4 index (`moov`) comes before the media data (`mdat`)."""
+    with path.open("rb") as fh:
+        while True:
+            header = fh.read(8)
+            if len(header) < 8:
+                return False
+            size = int.from_bytes(header[:4], "big")
+            kind = header[4:8]
+            if kind == b"moov":
+                return True
+            if kind == b"mdat":
+                return False
+            if size == 1:
+                size = int.from_bytes(fh.read(8), "big") - 8
+            elif size < 8:
+                return False
+            fh.seek(size - 8, 1)
 
 
 # ---------------------------------------------------------------------------- mux

@@ -100,8 +100,16 @@ class VideoSession(WireModel):
     duration_in_frames: int | None = None
     error_message: str | None = None
     job_id: str | None = None
+    """The job that holds the session (see `lease_expires_at`)."""
+    lease_expires_at: float | None = None
+    """While `queued` or `generating`: when the job's lease runs out (ms since the epoch).
+
+    The job renews it; once it has passed, the session is stale and recovery settles it.
+    """
     version: int = 1
     prompt: str | None = None
+    scene_count: int | None = Field(default=None, ge=1)
+    """How many scenes were asked for (so an interrupted generation can be resumed)."""
     title: str | None = None
     quality: Quality = "final"
     narrator: str | None = None
@@ -112,11 +120,16 @@ class VideoSession(WireModel):
 
 
 class Scene(WireModel):
-    """One scene of a session: its source, narration, chunk and frame span.
+    """One scene of a session, as stored: its source keys, narration and frame span.
 
     `version` is the content version (1 on first render, +1 per successful edit) and
     appears in the storage keys; `revision` is bumped by every update and guards
-    against lost updates.
+    against lost updates. A busy scene (queued, generating_code, rendering, uploading)
+    is held by the job `job_id` until `lease_expires_at`; the job renews its lease
+    while it works, and a scene whose lease ran out can be recovered.
+
+    Scenes store object keys only: URLs are computed when read (`SceneView`), because
+    presigned URLs expire and `file://` URIs only work on one machine.
     """
 
     id: str
@@ -130,13 +143,13 @@ class Scene(WireModel):
     status: SceneStatus = SceneStatus.QUEUED
     error_message: str | None = None
     s3_chunk_key: str | None = None
-    s3_chunk_url: str | None = None
     s3_source_key: str | None = None
     s3_spec_key: str | None = None
     s3_subtitles_key: str | None = None
-    s3_subtitles_url: str | None = None
     checksum: str | None = None
     job_id: str | None = None
+    lease_expires_at: float | None = None
+    """When the holding job's lease runs out (ms since the epoch); None when idle."""
     version: int = 0
     narration: str | None = None
     pending_edit: str | None = None
@@ -148,6 +161,22 @@ class Scene(WireModel):
     def playable(self) -> bool:
         """True when a rendered chunk exists (even if a later edit failed)."""
         return self.s3_chunk_key is not None and self.version >= 1
+
+
+class SceneView(Scene):
+    """A scene as clients read it: the stored record plus URLs computed at read time.
+
+    `s3ChunkUrl` (the seed's field) and `s3SubtitlesUrl` come from `Storage.url` when
+    the view is made, so they are fresh (a presigned URL has its full lifetime) and
+    right for the machine that serves them. They are never stored.
+    """
+
+    s3_chunk_url: str | None = None
+    s3_subtitles_url: str | None = None
+
+    def record(self) -> Scene:
+        """The stored part only (what a `Store` keeps)."""
+        return Scene.model_validate(self.model_dump(include=set(Scene.model_fields)))
 
 
 # ---------------------------------------------------------------- scene sources
@@ -286,6 +315,7 @@ class JobKind(StrEnum):
     GENERATE = "generate"
     EDIT = "edit"
     RETRY = "retry"
+    """Retry one failed scene, or (without a scene id) finish a whole session."""
 
 
 class JobState(StrEnum):

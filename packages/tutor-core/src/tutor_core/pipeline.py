@@ -1,41 +1,49 @@
-"""The one pipeline: generate, edit, retry and export a session's scenes.
+"""The one pipeline: generate, edit, retry, resume, recover and export a session's scenes.
 
 Per scene (concurrently, bounded, each isolated from the others' failures)::
 
     narrate (audio first) → agent.write (told the narration length) → validate → render
       (on failure: agent.repair up to N times, then a fallback title card)
-    → mux audio + WebVTT → storage (versioned keys) → store (status ready, urls, checksum)
+    → mux audio + WebVTT → storage (versioned keys) → store (status ready, keys, checksum)
 
-Every status change goes through `tutor_core.states` and the store. An edit writes
-version n+1; when it fails, version n stays the scene's playable chunk.
+Every status change is a compare-and-set at the store, checked against
+`tutor_core.states`. A job holds the scenes it works on under a lease it renews
+(`tutor_core.leases`); an edit claims its scene atomically, so of two concurrent edits
+exactly one wins. An edit writes version n+1; when it fails, version n stays playable.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
 
-from tutor_core import keys, media, states, timeline
+from tutor_core import keys, media, plugins, states, timeline
 from tutor_core.errors import (
     AgentError,
+    Busy,
     ConflictError,
     InvalidInput,
+    InvalidTransition,
     NotFound,
     PolicyViolation,
     RenderFailed,
     StorageError,
     TutorError,
 )
+from tutor_core.hashing import sha256_file
 from tutor_core.interfaces import Agent, Bucket, Narrator, Renderer, Storage, Store
-from tutor_core.logs import correlated
+from tutor_core.leases import LeaseKeeper, is_stale
+from tutor_core.logs import correlated, new_correlation_id
 from tutor_core.models import (
     CodeSource,
     LessonPlan,
@@ -51,8 +59,10 @@ from tutor_core.models import (
     SessionStatus,
     SpecSource,
     VideoSession,
+    now_ms,
 )
-from tutor_core.plugins import await_me_maybe, manager
+from tutor_core.plugins import await_me_maybe
+from tutor_core.prompts import DEFAULT_SCENES
 from tutor_core.settings import Settings
 from tutor_core.spec import SceneSpec, TextElement
 
@@ -124,9 +134,24 @@ class ExportResult:
 
 ProgressCallback = Callable[[VideoSession | Scene], Awaitable[None] | None]
 
+CLEANUP_SECONDS = 30.0
+"""How long shielded clean-up (marking interrupted work `error`) may take."""
+CLAIM_ATTEMPTS = 8
+"""Compare-and-set attempts when other jobs keep touching a record (frames, sessions)."""
+
+_Sc = SceneStatus
+_Se = SessionStatus
+
 
 class Pipeline:
-    """Runs jobs against a set of plugins. Use it through `tutor_core.Tutor`."""
+    """Runs jobs against a set of plugins. Use it through `tutor_core.Tutor`.
+
+    Several pipelines (in several processes) may work on one store at once: every
+    status change is a compare-and-set on (revision, status), every busy scene is held
+    by one job under a lease that job renews, and whatever a job leaves behind when it
+    is cancelled or fails is marked `error` (in a shielded clean-up), or recovered by
+    `recover` once its lease has run out. Nothing stays busy forever.
+    """
 
     def __init__(
         self,
@@ -151,49 +176,106 @@ class Pipeline:
 
     # ------------------------------------------------------------- generate
 
-    async def generate(self, session_id: str, scene_count: int) -> VideoSession:
-        """Plan the session's prompt into scenes and make every scene."""
+    async def generate(
+        self, session_id: str, scene_count: int | None = None, *, job_id: str | None = None
+    ) -> VideoSession:
+        """Plan the session's prompt into scenes and make every scene.
+
+        The session must be `queued` for this job (`job_id`, default the session's own
+        job). A job delivered again after its worker died (same job id, session already
+        past `queued`) finishes the session instead, like `resume`.
+
+        Raises:
+            Busy: the session is held by another job.
+            TutorError: planning failed (the session is then `error`).
+        """
         session = await self.store.get_session(session_id)
-        with correlated(session.job_id):
-            log.info("generate session %s (%d scenes)", session_id, scene_count)
-            session = await self._session_status(session, SessionStatus.GENERATING)
-            try:
-                plan = await self.agent.plan(session.prompt or "", scene_count)
-            except TutorError as exc:
-                await self._session_status(session, SessionStatus.ERROR, error_message=str(exc))
-                raise
-            await self.storage.put(
-                Bucket.SOURCES,
-                self._plan_key(session),
-                plan.model_dump_json(by_alias=True, exclude_none=True).encode(),
-                content_type="application/json",
-            )
-            session = await self._update_session(session, title=plan.title)
-            scenes: list[Scene] = []
-            for index, planned in enumerate(plan.scenes):
-                scenes.append(
-                    await self.store.create_scene(
-                        Scene(
-                            id="",
-                            project_id=session.project_id,
-                            session_id=session.id,
-                            index=index,
-                            title=planned.title,
-                            narration=planned.narration,
-                            job_id=session.job_id,
-                        )
-                    )
+        job = job_id or session.job_id or new_correlation_id()
+        count = scene_count or session.scene_count or DEFAULT_SCENES
+        with correlated(job):
+            if session.status != _Se.QUEUED and session.job_id == job:
+                log.info("job %s delivered again: finishing session %s", job, session_id)
+                return await self._run_job(job, lambda: self._resume(session_id))
+            return await self._run_job(job, lambda: self._generate(session_id, count))
+
+    async def _generate(self, session_id: str, count: int) -> VideoSession:
+        keeper = _keeper()
+        session = await self._change_session(
+            session_id, lambda s: self._claim_queued(s, keeper), notify=True
+        )
+        keeper.hold_session(session.id)
+        log.info("generate session %s (%d scenes)", session_id, count)
+        try:
+            plan = await self.agent.plan(session.prompt or "", count)
+            await self._retrying(
+                lambda: self.storage.put(
+                    Bucket.SOURCES,
+                    self._plan_key(session),
+                    plan.model_dump_json(by_alias=True, exclude_none=True).encode(),
+                    content_type="application/json",
                 )
-            session = await self._session_status(session, SessionStatus.RENDERING)
-            async with anyio.create_task_group() as tg:
-                for scene in scenes:
-                    tg.start_soon(self._make_scene_isolated, scene, plan, None)
-            return await self._finish_session(session.id)
+            )
+            session = await self._change_session(
+                session.id, lambda s: self._own(s, keeper, _Se.GENERATING, title=plan.title)
+            )
+            scenes = await self._create_scenes(session, plan, range(len(plan.scenes)))
+            session = await self._change_session(
+                session.id,
+                lambda s: self._own(
+                    s, keeper, _Se.GENERATING, status=_Se.RENDERING, lease_expires_at=None
+                ),
+                notify=True,
+            )
+            keeper.release_session(session.id)
+            await self._make_scenes(scenes, plan)
+        except BaseException as exc:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._abandon(session.id, _interruption(exc, "the generation"))
+            raise
+        return await self._finish_session(session.id)
+
+    async def _create_scenes(
+        self, session: VideoSession, plan: LessonPlan, indexes: Iterable[int]
+    ) -> list[Scene]:
+        """Create queued scenes held by this job (they are renewed while they wait)."""
+        keeper = _keeper()
+        scenes: list[Scene] = []
+        for index in indexes:
+            planned = plan.scenes[index]
+            scene = await self.store.create_scene(
+                Scene(
+                    id="",
+                    project_id=session.project_id,
+                    session_id=session.id,
+                    index=index,
+                    title=planned.title,
+                    narration=planned.narration,
+                    job_id=keeper.job_id,
+                    lease_expires_at=keeper.expires_at(),
+                )
+            )
+            keeper.hold_scene(scene.id)
+            scenes.append(scene)
+            await self._notify(scene)
+        return scenes
+
+    async def _make_scenes(self, scenes: list[Scene], plan: LessonPlan | None) -> None:
+        async with anyio.create_task_group() as tg:
+            for scene in scenes:
+                tg.start_soon(self._make_scene_isolated, scene, plan, None)
 
     # ----------------------------------------------------------------- edit
 
-    async def edit(self, scene_id: str, instruction: str) -> VideoSession:
-        """Edit one scene by instruction; only that scene is re-rendered."""
+    async def edit(
+        self, scene_id: str, instruction: str, *, job_id: str | None = None
+    ) -> VideoSession:
+        """Edit one scene by instruction; only that scene is re-rendered.
+
+        Raises:
+            InvalidInput: empty or too long instruction, or a scene that never rendered.
+            Busy: another job is making or changing the scene.
+            ConflictError: the scene changed (another edit landed) while this one started.
+        """
         instruction = instruction.strip()
         if not instruction:
             raise InvalidInput(
@@ -201,37 +283,215 @@ class Pipeline:
             )
         if len(instruction) > 2000:
             raise InvalidInput("edit instruction longer than 2000 characters")
-        scene = await self.store.get_scene(scene_id)
-        self._check_idle(scene)
-        session = await self.store.get_session(scene.session_id)
-        with correlated(scene.job_id):
-            log.info("edit scene %s: %s", scene_id, instruction)
-            await self._session_status(session, SessionStatus.RENDERING, allow_same=True)
-            scene = await self._update_scene(scene, pending_edit=instruction)
-            await self._make_scene_isolated(scene, None, instruction)
-            return await self._finish_session(scene.session_id)
+        job = job_id or new_correlation_id()
+        with correlated(job):
+            return await self._run_job(job, lambda: self._edit(scene_id, instruction))
+
+    async def _edit(self, scene_id: str, instruction: str) -> VideoSession:
+        scene = await self._take_over_if_stale(await self.store.get_scene(scene_id))
+        _check_editable(scene)  # a clear answer before anything is touched
+        log.info("edit scene %s: %s", scene_id, instruction)
+        return await self._run_one(
+            scene,
+            check=_check_editable,
+            target=_Sc.GENERATING_CODE,
+            changes={"pending_edit": instruction, "error_message": None},
+            instruction=instruction,
+        )
 
     # ---------------------------------------------------------------- retry
 
-    async def retry(self, scene_id: str) -> VideoSession:
-        """Run a failed scene again: its failed edit, or its first render."""
-        scene = await self.store.get_scene(scene_id)
-        if scene.status != SceneStatus.ERROR:
-            raise InvalidInput(
-                f"scene {scene_id} is {scene.status.value}, not error: "
-                "only failed scenes are retried",
-                hint="to change a scene that works, use `tutor edit`",
+    async def retry(self, scene_id: str, *, job_id: str | None = None) -> VideoSession:
+        """Run a failed scene again: its failed edit, or its first render.
+
+        A scene whose job died (its lease ran out) counts as failed.
+
+        Raises:
+            InvalidInput: the scene is ready (edit it instead).
+            Busy: another job is still working on the scene.
+        """
+        job = job_id or new_correlation_id()
+        with correlated(job):
+            return await self._run_job(job, lambda: self._retry(scene_id))
+
+    async def _retry(self, scene_id: str) -> VideoSession:
+        scene = await self._take_over_if_stale(await self.store.get_scene(scene_id))
+        _check_retryable(scene)
+        log.info("retry scene %s", scene_id)
+        return await self._run_one(
+            scene,
+            check=_check_retryable,
+            target=_Sc.QUEUED,
+            changes={},
+            instruction=scene.pending_edit,
+        )
+
+    async def resume(self, session_id: str, *, job_id: str | None = None) -> VideoSession:
+        """Finish a session: retry its failed scenes and make the ones never made.
+
+        This is what to run after a crash: scenes whose job died are taken over, scenes
+        the plan has but the store lacks are created, and a session interrupted before
+        it had a plan is generated again.
+
+        Raises:
+            Busy: a job that is still alive works on the session.
+        """
+        job = job_id or new_correlation_id()
+        with correlated(job):
+            return await self._run_job(job, lambda: self._resume(session_id))
+
+    async def _resume(self, session_id: str) -> VideoSession:
+        await self.recover(session_id)
+        session = await self.store.get_session(session_id)
+        if session.status in (_Se.QUEUED, _Se.GENERATING):
+            raise Busy(
+                f"session {session_id} is {session.status.value} in job {session.job_id}",
+                hint=_lease_hint(session),
             )
-        session = await self.store.get_session(scene.session_id)
-        with correlated(scene.job_id):
-            log.info("retry scene %s", scene_id)
-            await self._session_status(session, SessionStatus.RENDERING, allow_same=True)
-            instruction = scene.pending_edit
-            if instruction is None:
-                scene = await self._scene_status(scene, SceneStatus.QUEUED, error_message=None)
-            plan = None if instruction else await self._load_plan(session)
-            await self._make_scene_isolated(scene, plan, instruction)
-            return await self._finish_session(scene.session_id)
+        try:
+            plan = await self._load_plan(session)
+        except NotFound:
+            plan = None
+        keeper = _keeper()
+        if plan is None:
+            log.info("session %s has no plan: generating it again", session_id)
+            await self._change_session(
+                session_id,
+                lambda s: self._requeue(s, keeper),
+                notify=True,
+            )
+            return await self._generate(session_id, session.scene_count or DEFAULT_SCENES)
+        scenes = await self.store.list_scenes(session_id)
+        missing = sorted(set(range(len(plan.scenes))) - {s.index for s in scenes})
+        failed = [s for s in scenes if s.status == _Sc.ERROR]
+        if not missing and not failed:
+            return await self._finish_session(session_id)
+        log.info(
+            "resume session %s: %d failed scene(s), %d never made",
+            session_id,
+            len(failed),
+            len(missing),
+        )
+        await self._start_rendering(session_id)
+        try:
+            claimed: list[Scene] = []
+            for scene in failed:
+                try:
+                    claimed.append(
+                        await self._claim(
+                            scene.id, check=_check_retryable, target=_Sc.QUEUED, changes={}
+                        )
+                    )
+                except ConflictError as exc:  # taken by another job meanwhile: theirs now
+                    log.info("scene %s not retried: %s", scene.id, exc.message)
+            session = await self.store.get_session(session_id)
+            claimed += await self._create_scenes(session, plan, missing)
+            await self._make_scenes_with_edits(claimed, plan)
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._finish_session(session_id)
+        return await self.store.get_session(session_id)
+
+    async def _make_scenes_with_edits(self, scenes: list[Scene], plan: LessonPlan) -> None:
+        async with anyio.create_task_group() as tg:
+            for scene in scenes:
+                tg.start_soon(self._make_scene_isolated, scene, plan, scene.pending_edit)
+
+    # ------------------------------------------------------------- recovery
+
+    async def recover(self, session_id: str | None = None) -> list[VideoSession | Scene]:
+        """Settle work whose job died: stale busy scenes and sessions become `error`.
+
+        Only records whose lease has run out are touched, so this is safe to run at
+        any time in any process (the CLI runs it at the start of every command, the
+        queue when it starts). Sessions left `rendering` with nothing busy are settled.
+
+        Args:
+            session_id: look at this session only (default: every busy session).
+
+        Returns:
+            The records that were recovered (as they are now).
+        """
+        if session_id is not None:
+            sessions = [await self.store.get_session(session_id)]
+        else:
+            sessions = await self.store.list_sessions(statuses=states.BUSY_SESSION)
+        recovered: list[VideoSession | Scene] = []
+        for session in sessions:
+            if session.status not in states.BUSY_SESSION:
+                continue
+            now = now_ms()
+            for scene in await self.store.list_scenes(session.id):
+                if is_stale(scene, now):
+                    taken = await self._recover_scene(scene)
+                    if taken is not None:
+                        recovered.append(taken)
+            if session.status == _Se.RENDERING:
+                settled = await self._finish_session(session.id)
+                if settled.status != _Se.RENDERING:
+                    recovered.append(settled)
+            elif is_stale(session, now):
+                what = (
+                    "its job never started"
+                    if session.status == _Se.QUEUED
+                    else "its job stopped while planning the lesson"
+                )
+                try:
+                    failed = await self._change_session(
+                        session.id,
+                        functools.partial(self._fail_stale_session, what=what),
+                        notify=True,
+                    )
+                except ConflictError:
+                    continue
+                if failed.status == _Se.ERROR:
+                    recovered.append(failed)
+                    for scene in await self.store.list_scenes(session.id):
+                        if scene.status in states.BUSY_SCENE:
+                            taken = await self._recover_scene(scene)
+                            if taken is not None:
+                                recovered.append(taken)
+        if recovered:
+            log.warning("recovered %d record(s) left busy by jobs that stopped", len(recovered))
+        return recovered
+
+    def _fail_stale_session(self, session: VideoSession, what: str) -> dict[str, Any] | None:
+        if session.status not in (_Se.QUEUED, _Se.GENERATING) or not is_stale(session):
+            return None
+        return {
+            "status": _Se.ERROR,
+            "lease_expires_at": None,
+            "error_message": f"interrupted: {what} (job {session.job_id}); "
+            f"`tutor retry {session.id}` generates it again",
+        }
+
+    async def _recover_scene(self, scene: Scene) -> Scene | None:
+        """Mark a stale scene `error` (compare-and-set: another process may do it first)."""
+        if not is_stale(scene):
+            return None
+        seconds = self.settings.lease_seconds
+        message = (
+            f"interrupted: job {scene.job_id} stopped before this scene was finished "
+            f"(no sign of it for {seconds:g} s); retry it"
+        )
+        try:
+            return await self._scene_status(
+                scene, _Sc.ERROR, error_message=message, lease_expires_at=None
+            )
+        except (ConflictError, InvalidTransition):
+            return None
+
+    async def _take_over_if_stale(self, scene: Scene) -> Scene:
+        if is_stale(scene):
+            log.info(
+                "scene %s was left %s by job %s: recovering it",
+                scene.id,
+                scene.status,
+                scene.job_id,
+            )
+            await self._recover_scene(scene)
+            return await self.store.get_scene(scene.id)
+        return scene
 
     # --------------------------------------------------------------- export
 
@@ -275,45 +535,146 @@ class Pipeline:
             missing=missing,
         )
 
-    # ------------------------------------------------------------ per scene
+    # ------------------------------------------------------------- one scene
+
+    async def _run_one(
+        self,
+        scene: Scene,
+        *,
+        check: Callable[[Scene], None],
+        target: SceneStatus,
+        changes: dict[str, Any],
+        instruction: str | None,
+    ) -> VideoSession:
+        """Claim one settled scene for this job and make it (an edit or a retry)."""
+        await self._start_rendering(scene.session_id)
+        try:
+            claimed = await self._claim(scene.id, check=check, target=target, changes=changes)
+            await self._make_scene_isolated(claimed, None, instruction)
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._finish_session(scene.session_id)
+        return await self.store.get_session(scene.session_id)
+
+    async def _claim(
+        self,
+        scene_id: str,
+        *,
+        check: Callable[[Scene], None],
+        target: SceneStatus,
+        changes: dict[str, Any],
+    ) -> Scene:
+        """Take a settled scene for this job: compare-and-set on its revision and status.
+
+        A conflict is re-read and checked again, never re-applied blindly: if the scene
+        became busy, `check` raises Busy; if it got a new version meanwhile (another
+        edit won), ConflictError; if only its frames moved, the claim is tried again.
+        """
+        keeper = _keeper()
+        first_version: int | None = None
+        for _ in range(CLAIM_ATTEMPTS):
+            scene = await self.store.get_scene(scene_id)
+            check(scene)
+            if first_version is None:
+                first_version = scene.version
+            elif scene.version != first_version:
+                raise ConflictError(
+                    f"scene {scene.index + 1} ({scene_id}) changed while this job was starting: "
+                    f"it is now version {scene.version}",
+                    hint="look at the new version (`tutor show`) and ask again if still needed",
+                )
+            try:
+                claimed = await self._scene_status(
+                    scene,
+                    target,
+                    job_id=keeper.job_id,
+                    lease_expires_at=keeper.expires_at(),
+                    **changes,
+                )
+            except ConflictError:
+                continue
+            keeper.hold_scene(claimed.id)
+            return claimed
+        raise ConflictError(
+            f"scene {scene_id} kept changing while this job tried to start", hint="try again"
+        )
 
     async def _make_scene_isolated(
         self, scene: Scene, plan: LessonPlan | None, instruction: str | None
     ) -> None:
-        """Make one scene; any failure marks only this scene as error."""
-        async with self._limiter:
-            try:
-                with anyio.fail_after(self.settings.scene_timeout):
-                    await self._make_scene(scene, plan, instruction)
-            except Exception as exc:
-                self.stats.scene_failures += 1
+        """Make one claimed scene; any failure marks only this scene `error`.
+
+        Cancellation (Ctrl-C, a cancelled job, `Tutor.aclose()`) marks it `error` too,
+        in a shielded clean-up, before the cancellation goes on. If another job takes
+        the scene over (this job's lease ran out), work on it stops silently.
+        """
+        keeper = _keeper()
+        lost = anyio.CancelScope()
+        keeper.hold_scene(scene.id, on_lost=lost.cancel)
+        try:
+            with lost:
+                async with self._limiter:
+                    with anyio.fail_after(self.settings.scene_timeout):
+                        await self._make_scene(scene.id, plan, instruction)
+            if lost.cancelled_caught:
+                log.warning("scene %s was taken over by another job; this job let it go", scene.id)
+        except anyio.get_cancelled_exc_class():
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._fail_scene(
+                    scene.id, "interrupted: the job was cancelled before this scene was finished"
+                )
+            raise
+        except Exception as exc:
+            self.stats.scene_failures += 1
+            message = str(exc) if isinstance(exc, TutorError) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, TimeoutError):
                 message = (
-                    str(exc) if isinstance(exc, TutorError) else f"{type(exc).__name__}: {exc}"
+                    f"scene took longer than {self.settings.scene_timeout:.0f} s "
+                    "(TUTOR_SCENE_TIMEOUT)"
                 )
-                if isinstance(exc, TimeoutError):
-                    message = (
-                        f"scene took longer than {self.settings.scene_timeout:.0f} s "
-                        "(TUTOR_SCENE_TIMEOUT)"
-                    )
-                log.warning(
-                    "scene %s failed: %s",
-                    scene.id,
-                    message,
-                    exc_info=not isinstance(exc, TutorError),
+            log.warning(
+                "scene %s failed: %s", scene.id, message, exc_info=not isinstance(exc, TutorError)
+            )
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._fail_scene(scene.id, message)
+        finally:
+            keeper.release_scene(scene.id)
+
+    async def _fail_scene(self, scene_id: str, message: str) -> None:
+        """Mark a scene this job holds `error` (a scene it no longer holds is left alone)."""
+        job = _keeper().job_id
+        for _ in range(CLAIM_ATTEMPTS):
+            try:
+                scene = await self.store.get_scene(scene_id)
+            except NotFound:
+                return
+            if scene.job_id != job or scene.status not in states.BUSY_SCENE:
+                return
+            try:
+                await self._scene_status(
+                    scene, _Sc.ERROR, error_message=message, lease_expires_at=None
                 )
-                with anyio.CancelScope(shield=True):
-                    current = await self.store.get_scene(scene.id)
-                    if current.status != SceneStatus.ERROR:
-                        await self._scene_status(current, SceneStatus.ERROR, error_message=message)
-                    else:
-                        await self._update_scene(current, error_message=message)
+                return
+            except ConflictError:
+                continue
+            except TutorError as exc:
+                log.error("could not mark scene %s failed: %s", scene_id, exc)
+                return
 
     async def _make_scene(
-        self, scene: Scene, plan: LessonPlan | None, instruction: str | None
+        self, scene_id: str, plan: LessonPlan | None, instruction: str | None
     ) -> None:
+        scene = await self.store.get_scene(scene_id)
+        keeper = _keeper()
+        if scene.job_id != keeper.job_id or scene.status not in states.BUSY_SCENE:
+            raise ConflictError(
+                f"scene {scene_id} is not held by job {keeper.job_id}",
+                hint="another job took it over",
+            )
         session = await self.store.get_session(scene.session_id)
         version = scene.version + 1
-        scene = await self._scene_status(scene, SceneStatus.GENERATING_CODE, error_message=None)
+        if scene.status == _Sc.QUEUED:
+            scene = await self._scene_status(scene, _Sc.GENERATING_CODE, error_message=None)
         workdir = Path(tempfile.mkdtemp(prefix=f"tutor-scene-{scene.index}-"))
         try:
             if instruction is not None:
@@ -326,7 +687,8 @@ class Pipeline:
                 narration_text = edit.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 source = self._fit_to_narration(edit.source, narration)
-            elif plan is not None:
+            elif scene.version == 0:  # first render: the agent writes it from the plan
+                plan = plan or await self._load_plan(session)
                 planned = plan.scenes[scene.index]
                 title, narration_text = planned.title, planned.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
@@ -340,7 +702,7 @@ class Pipeline:
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 source = self._fit_to_narration(doc.source, narration)
 
-            scene = await self._scene_status(scene, SceneStatus.RENDERING)
+            scene = await self._scene_status(scene, _Sc.RENDERING)
             result, source, scene = await self._render_with_repair(
                 scene, source, title, narration, workdir, session.quality
             )
@@ -349,56 +711,47 @@ class Pipeline:
             info = await anyio.to_thread.run_sync(
                 lambda: media.mux(result.path, narration.audio, chunk)
             )
-            checksum = await anyio.to_thread.run_sync(media.sha256_file, chunk)
+            checksum = await anyio.to_thread.run_sync(sha256_file, chunk)
             vtt = media.webvtt(narration.sentences)
 
-            scene = await self._scene_status(scene, SceneStatus.UPLOADING)
+            scene = await self._scene_status(scene, _Sc.UPLOADING)
+            # Confirm the lease first: a job that lost the scene must not overwrite what
+            # the job that took it over writes under the same version's keys.
+            await keeper.confirm_scene(scene.id)
             idx, pid, sid = scene.index, scene.project_id, scene.session_id
             chunk_key = keys.chunk_key(pid, sid, idx, version)
             vtt_key = keys.subtitles_key(pid, sid, idx, version)
             source_key = keys.source_key(pid, sid, idx, version)
             spec_key = keys.spec_key(pid, sid, idx, version)
             doc = SceneDocument(title, narration_text, source, narration.sentences)
-            await self._retrying(
-                lambda: self.storage.put(Bucket.CHUNKS, chunk_key, chunk, content_type="video/mp4")
-            )
-            await self._retrying(
-                lambda: self.storage.put(
-                    Bucket.CHUNKS, vtt_key, vtt.encode(), content_type="text/vtt"
-                )
-            )
             code = result.code or (source.code if isinstance(source, CodeSource) else "")
-            await self._retrying(
-                lambda: self.storage.put(
-                    Bucket.SOURCES, source_key, code.encode(), content_type="text/x-python"
+            uploads: list[tuple[Bucket, str, bytes | Path, str]] = [
+                (Bucket.CHUNKS, chunk_key, chunk, "video/mp4"),
+                (Bucket.CHUNKS, vtt_key, vtt.encode(), "text/vtt"),
+                (Bucket.SOURCES, source_key, code.encode(), "text/x-python"),
+                (Bucket.SOURCES, spec_key, doc.to_json().encode(), "application/json"),
+            ]
+            for bucket, key, data, content_type in uploads:
+                await self._retrying(
+                    functools.partial(
+                        self.storage.put, bucket, key, data, content_type=content_type
+                    )
                 )
-            )
-            await self._retrying(
-                lambda: self.storage.put(
-                    Bucket.SOURCES,
-                    spec_key,
-                    doc.to_json().encode(),
-                    content_type="application/json",
-                )
-            )
-            chunk_url = await self.storage.url(Bucket.CHUNKS, chunk_key)
-            vtt_url = await self.storage.url(Bucket.CHUNKS, vtt_key)
             await self._scene_status(
                 scene,
-                SceneStatus.READY,
+                _Sc.READY,
                 version=version,
                 title=title,
                 narration=narration_text,
                 s3_chunk_key=chunk_key,
-                s3_chunk_url=chunk_url,
                 s3_source_key=source_key,
                 s3_spec_key=spec_key,
                 s3_subtitles_key=vtt_key,
-                s3_subtitles_url=vtt_url,
                 checksum=checksum,
                 duration_in_frames=info.frames,
                 pending_edit=None,
                 error_message=scene.error_message,
+                lease_expires_at=None,
             )
             log.info("scene %s v%d ready (%d frames)", scene.id, version, info.frames)
         finally:
@@ -434,16 +787,16 @@ class Pipeline:
                 )
                 if attempt == self.settings.repair_attempts:
                     break
-                scene = await self._scene_status(scene, SceneStatus.GENERATING_CODE)
+                scene = await self._scene_status(scene, _Sc.GENERATING_CODE)
                 try:
                     source = await self.agent.repair(source, error)
                 except AgentError as agent_exc:
                     log.info("agent could not repair scene %s: %s", scene.id, agent_exc)
-                    scene = await self._scene_status(scene, SceneStatus.RENDERING)
+                    scene = await self._scene_status(scene, _Sc.RENDERING)
                     break
                 self.stats.repairs += 1
                 source = self._fit_to_narration(source, narration)
-                scene = await self._scene_status(scene, SceneStatus.RENDERING)
+                scene = await self._scene_status(scene, _Sc.RENDERING)
         assert last is not None
         # A fallback only stands in for a scene that never rendered; an edit that fails
         # keeps the previous version instead.
@@ -452,8 +805,9 @@ class Pipeline:
         fallback = self._fallback_source(title, narration)
         result = await self._render(fallback, request)
         self.stats.fallbacks += 1
-        scene = await self._update_scene(
+        scene = await self._scene_status(
             scene,
+            scene.status,
             error_message=f"showing a simplified scene; the planned one failed: {last.message}",
         )
         return result, fallback, scene
@@ -490,71 +844,189 @@ class Pipeline:
         )
         return SpecSource(spec=spec)
 
-    # ------------------------------------------------------------- finishing
+    # ------------------------------------------------------------- sessions
+
+    async def _start_rendering(self, session_id: str) -> VideoSession:
+        """Mark a settled session `rendering` before one of its scenes is worked on."""
+
+        def decide(session: VideoSession) -> dict[str, Any] | None:
+            if session.status in (_Se.QUEUED, _Se.GENERATING):
+                raise Busy(
+                    f"session {session.id} is still being generated ({session.status.value})",
+                    hint="wait until it is ready, then try again",
+                )
+            # Always written (even when already rendering) so that a job settling the
+            # session concurrently re-reads it and sees this job's scene.
+            return {"status": _Se.RENDERING}
+
+        return await self._change_session(session_id, decide, notify=True)
+
+    async def _abandon(self, session_id: str, message: str) -> None:
+        """After a failed or cancelled generation: fail what this job holds, settle."""
+        keeper = _keeper()
+        for scene in await self.store.list_scenes(session_id):
+            if scene.job_id == keeper.job_id and scene.status in states.BUSY_SCENE:
+                await self._fail_scene(scene.id, message)
+        keeper.release_session(session_id)
+
+        def decide(session: VideoSession) -> dict[str, Any] | None:
+            if session.job_id != keeper.job_id or session.status not in (
+                _Se.QUEUED,
+                _Se.GENERATING,
+            ):
+                return None
+            return {"status": _Se.ERROR, "error_message": message, "lease_expires_at": None}
+
+        try:
+            session = await self._change_session(session_id, decide, notify=True)
+        except TutorError as exc:
+            log.error("could not settle session %s: %s", session_id, exc)
+            return
+        if session.status == _Se.RENDERING:
+            await self._finish_session(session_id)
 
     async def _finish_session(self, session_id: str) -> VideoSession:
-        """Lay out the frames of playable scenes and settle the session's status."""
-        scenes = await self.store.list_scenes(session_id)
-        session = await self.store.get_session(session_id)
+        """Lay out the frames of playable scenes and settle the session's status.
+
+        Several jobs may finish at once; each re-reads the session, then its scenes, and
+        writes with compare-and-set, starting over on a conflict. While any scene is
+        still busy the job that holds it will settle the session later; scenes that are
+        busy are never written here (only their holder writes them).
+        """
+        for _ in range(4 * CLAIM_ATTEMPTS):
+            session = await self.store.get_session(session_id)
+            scenes = await self.store.list_scenes(session_id)
+            if session.status in (_Se.QUEUED, _Se.GENERATING):
+                return session
+            if any(s.status in states.BUSY_SCENE for s in scenes):
+                return session
+            if not await self._layout(scenes):
+                continue
+            scenes = await self.store.list_scenes(session_id)
+            if any(s.status in states.BUSY_SCENE for s in scenes):
+                return session
+            changes = _settled(session, scenes)
+            if changes is None:
+                return session
+            status = changes.pop("status")
+            try:
+                settled = await self._session_status(session, status, **changes)
+            except (ConflictError, InvalidTransition):
+                continue
+            if status == _Se.RENDERING and session.status != _Se.RENDERING:
+                continue  # one step of error → rendering → ready
+            return settled
+        log.warning("session %s kept changing; whoever changes it settles it", session_id)
+        return await self.store.get_session(session_id)
+
+    async def _layout(self, scenes: list[Scene]) -> bool:
+        """Write frame spans of settled scenes; False when a scene changed meanwhile."""
         playable = [s for s in scenes if s.playable]
         spans = iter(timeline.layout([s.duration_in_frames for s in playable]))
         start = 0
         for scene in scenes:
             if scene.playable:
                 span = next(spans)
-                changes = dict(
-                    start_frame=span.start_frame,
-                    end_frame=span.end_frame,
-                    duration_in_frames=span.duration_in_frames,
-                )
+                changes: dict[str, Any] = {
+                    "start_frame": span.start_frame,
+                    "end_frame": span.end_frame,
+                    "duration_in_frames": span.duration_in_frames,
+                }
                 start = span.end_frame + 1
             else:
-                changes = dict(start_frame=start, end_frame=start - 1, duration_in_frames=0)
+                changes = {"start_frame": start, "end_frame": start - 1, "duration_in_frames": 0}
+            if scene.status in states.BUSY_SCENE:
+                continue  # its holder owns it; the last job to finish lays it out
             if any(getattr(scene, k) != v for k, v in changes.items()):
-                await self._update_scene(scene, **changes)
-        busy = [s for s in scenes if s.status not in (SceneStatus.READY, SceneStatus.ERROR)]
-        if busy:  # another job is still working on this session
-            return await self.store.get_session(session_id)
-        total = sum(s.duration_in_frames for s in playable)
-        failed = [s for s in scenes if s.status == SceneStatus.ERROR]
-        if playable:
-            message = None
-            if failed:
-                message = f"{len(failed)} of {len(scenes)} scenes failed: " + "; ".join(
-                    f"scene {s.index + 1}: {s.error_message}" for s in failed
-                )
-            session = await self._session_status(
-                session,
-                SessionStatus.READY,
-                allow_same=True,
-                duration_in_frames=total,
-                error_message=message,
-                version=session.version + 1,
+                try:
+                    await self._scene_status(scene, scene.status, **changes)
+                except ConflictError:
+                    return False
+        return True
+
+    def _claim_queued(self, session: VideoSession, keeper: LeaseKeeper) -> dict[str, Any]:
+        if session.status != _Se.QUEUED:
+            raise Busy(
+                f"session {session.id} is {session.status.value}, not queued for a generation",
+                hint="generate a new session, or `tutor retry` this one to finish it",
             )
-        else:
-            session = await self._session_status(
-                session,
-                SessionStatus.ERROR,
-                allow_same=True,
-                duration_in_frames=0,
-                error_message="no scene could be made: "
-                + "; ".join(f"scene {s.index + 1}: {s.error_message}" for s in failed),
+        if session.job_id not in (None, keeper.job_id):
+            raise Busy(
+                f"session {session.id} is queued for job {session.job_id}, not {keeper.job_id}",
+                hint="only the job it was queued for may generate it",
             )
-        return session
+        return {
+            "status": _Se.GENERATING,
+            "job_id": keeper.job_id,
+            "lease_expires_at": keeper.expires_at(),
+            "error_message": None,
+        }
+
+    def _requeue(self, session: VideoSession, keeper: LeaseKeeper) -> dict[str, Any]:
+        if session.status not in (_Se.ERROR, _Se.READY):
+            raise Busy(f"session {session.id} is {session.status.value}", hint=_lease_hint(session))
+        return {
+            "status": _Se.QUEUED,
+            "job_id": keeper.job_id,
+            "lease_expires_at": keeper.expires_at(),
+        }
+
+    def _own(
+        self, session: VideoSession, keeper: LeaseKeeper, expected: SessionStatus, **changes: Any
+    ) -> dict[str, Any]:
+        if session.job_id != keeper.job_id or session.status != expected:
+            raise ConflictError(
+                f"session {session.id} is no longer {expected.value} in job {keeper.job_id}",
+                hint="another job took it over after this one stopped renewing its lease",
+            )
+        return changes
+
+    async def _change_session(
+        self,
+        session_id: str,
+        decide: Callable[[VideoSession], dict[str, Any] | None],
+        *,
+        notify: bool = False,
+    ) -> VideoSession:
+        """Read, decide, compare-and-set; on a conflict read and decide again.
+
+        `decide` returns the changes (None: nothing to do) or raises when the session
+        is no longer in a state where the change makes sense.
+        """
+        for _ in range(4 * CLAIM_ATTEMPTS):
+            session = await self.store.get_session(session_id)
+            changes = decide(session)
+            if changes is None:
+                return session
+            status = changes.pop("status", session.status)
+            try:
+                return await self._session_status(session, status, notify=notify, **changes)
+            except ConflictError:
+                continue
+        raise ConflictError(f"session {session_id} kept changing under us", hint="try again")
 
     # ------------------------------------------------------------ plumbing
 
-    def _check_idle(self, scene: Scene) -> None:
-        if scene.status not in (SceneStatus.READY, SceneStatus.ERROR):
-            raise InvalidInput(
-                f"scene {scene.id} is busy ({scene.status.value})",
-                hint="wait until it is ready or failed, then try again",
-            )
-        if not scene.playable and scene.pending_edit is None and scene.status == SceneStatus.ERROR:
-            raise InvalidInput(
-                f"scene {scene.id} has never rendered, so there is nothing to edit yet",
-                hint=f"run `tutor retry {scene.id}` first",
-            )
+    async def _run_job(self, job: str, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` with this job's lease keeper renewing its leases in the background."""
+        keeper = LeaseKeeper(self.store, job, self.settings.lease_seconds)
+        token = _current_keeper.set(keeper)
+        results: list[T] = []
+        errors: list[Exception] = []
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(keeper.run, name=f"leases of job {job}")
+                try:
+                    results.append(await work())
+                except Exception as exc:  # re-raised below, unwrapped from the task group
+                    errors.append(exc)
+                finally:
+                    tg.cancel_scope.cancel()
+        finally:
+            _current_keeper.reset(token)
+        if errors:
+            raise errors[0]
+        return results[0]
 
     def _plan_key(self, session: VideoSession) -> str:
         return keys.validate_key(f"projects/{session.project_id}/sessions/{session.id}/plan.json")
@@ -588,40 +1060,21 @@ class Pipeline:
                 delay *= 4
         raise AssertionError("unreachable")
 
-    async def _update_scene(self, scene: Scene, **changes: Any) -> Scene:
-        """Update with optimistic concurrency; re-read and re-apply on conflict."""
-        for _ in range(10):
-            try:
-                updated = await self.store.update_scene(
-                    scene.id, revision=scene.revision, **changes
-                )
-            except ConflictError:
-                scene = await self.store.get_scene(scene.id)
-                continue
-            await self._notify(updated)
-            return updated
-        raise ConflictError(f"scene {scene.id} kept changing under us", hint="try again")
-
-    async def _update_session(self, session: VideoSession, **changes: Any) -> VideoSession:
-        for _ in range(10):
-            try:
-                updated = await self.store.update_session(
-                    session.id, revision=session.revision, **changes
-                )
-            except ConflictError:
-                session = await self.store.get_session(session.id)
-                continue
-            await self._notify(updated)
-            return updated
-        raise ConflictError(f"session {session.id} kept changing under us", hint="try again")
-
     async def _scene_status(self, scene: Scene, status: SceneStatus, **changes: Any) -> Scene:
-        scene = await self.store.get_scene(scene.id)
+        """Compare-and-set a scene from the state it was read in (no re-read, no re-apply).
+
+        A busy target status renews the job's lease in the same write.
+        """
+        keeper = _current_keeper.get()
+        if status in states.BUSY_SCENE and keeper is not None and "lease_expires_at" not in changes:
+            changes["lease_expires_at"] = keeper.expires_at()
         old = scene.status
-        states.scene_transition(old, status)
-        updated = await self._update_scene(scene, status=status, **changes)
-        for result in manager().hook.scene_status_changed(scene=updated, old=old, new=status):
-            await await_me_maybe(result)
+        updated = await self.store.update_scene(
+            scene.id, revision=scene.revision, expected_status=old, status=status, **changes
+        )
+        await self._notify(updated)
+        if old != status:
+            await plugins.notify("scene_status_changed", scene=updated, old=old, new=status)
         return updated
 
     async def _session_status(
@@ -629,24 +1082,108 @@ class Pipeline:
         session: VideoSession,
         status: SessionStatus,
         *,
-        allow_same: bool = False,
+        notify: bool = True,
         **changes: Any,
     ) -> VideoSession:
-        session = await self.store.get_session(session.id)
         old = session.status
-        if not (allow_same and old == status):
-            states.session_transition(old, status)
-        updated = await self._update_session(session, status=status, **changes)
-        if old != status:
-            for result in manager().hook.session_status_changed(
-                session=updated, old=old, new=status
-            ):
-                await await_me_maybe(result)
+        updated = await self.store.update_session(
+            session.id, revision=session.revision, expected_status=old, status=status, **changes
+        )
+        await self._notify(updated)
+        if notify and old != status:
+            await plugins.notify("session_status_changed", session=updated, old=old, new=status)
         return updated
 
     async def _notify(self, obj: VideoSession | Scene) -> None:
-        if self.on_change is not None:
+        if self.on_change is None:
+            return
+        try:
             await await_me_maybe(self.on_change(obj))
+        except Exception:  # a progress display must not break the work it shows
+            log.warning("the on_change callback raised (ignored)", exc_info=True)
+
+
+_current_keeper: ContextVar[LeaseKeeper | None] = ContextVar("tutor_job_keeper", default=None)
+
+
+def _keeper() -> LeaseKeeper:
+    keeper = _current_keeper.get()
+    if keeper is None:  # pragma: no cover - every entry point runs inside _run_job
+        raise RuntimeError("pipeline work must run inside a job (Pipeline._run_job)")
+    return keeper
+
+
+def _settled(session: VideoSession, scenes: list[Scene]) -> dict[str, Any] | None:
+    """The status and fields a session with no busy scene should have (None: as it is)."""
+    playable = [s for s in scenes if s.playable]
+    failed = [s for s in scenes if s.status == _Sc.ERROR]
+    total = sum(s.duration_in_frames for s in playable)
+    status: SessionStatus
+    if playable:
+        message = None
+        if failed:
+            message = f"{len(failed)} of {len(scenes)} scenes failed: " + "; ".join(
+                f"scene {s.index + 1}: {s.error_message}" for s in failed
+            )
+        status = _Se.READY
+        target: dict[str, Any] = {"duration_in_frames": total, "error_message": message}
+    else:
+        reasons = "; ".join(f"scene {s.index + 1}: {s.error_message}" for s in failed)
+        status = _Se.ERROR
+        target = {
+            "duration_in_frames": 0,
+            "error_message": "no scene could be made" + (f": {reasons}" if reasons else ""),
+        }
+    if session.status == status and all(getattr(session, k) == v for k, v in target.items()):
+        return None
+    if session.status != status and not states.SESSION.can(session.status, status):
+        # e.g. error → ready after a recovery: pass through rendering first.
+        return {"status": _Se.RENDERING}
+    return target | {"status": status, "version": session.version + 1, "lease_expires_at": None}
+
+
+def _check_editable(scene: Scene) -> None:
+    if scene.status in states.BUSY_SCENE:
+        raise Busy(
+            f"scene {scene.index + 1} ({scene.id}) is busy ({scene.status.value}) "
+            f"in job {scene.job_id}",
+            hint="wait until it is ready or failed, then try again; " + _lease_hint(scene),
+        )
+    if not scene.playable and scene.pending_edit is None and scene.status == _Sc.ERROR:
+        raise InvalidInput(
+            f"scene {scene.id} has never rendered, so there is nothing to edit yet",
+            hint=f"run `tutor retry {scene.id}` first",
+        )
+
+
+def _check_retryable(scene: Scene) -> None:
+    if scene.status in states.BUSY_SCENE:
+        raise Busy(
+            f"scene {scene.index + 1} ({scene.id}) is busy ({scene.status.value}) "
+            f"in job {scene.job_id}",
+            hint="wait until it is ready or failed; " + _lease_hint(scene),
+        )
+    if scene.status != _Sc.ERROR:
+        raise InvalidInput(
+            f"scene {scene.id} is {scene.status.value}, not error: only failed scenes are retried",
+            hint="to change a scene that works, use `tutor edit`",
+        )
+
+
+def _lease_hint(record: Scene | VideoSession) -> str:
+    if record.lease_expires_at is None:
+        return "if its job stopped, `tutor retry` takes it over"
+    left = max(0.0, (record.lease_expires_at - now_ms()) / 1000.0)
+    return (
+        f"if its job stopped, `tutor retry` takes it over once its lease runs out (in {left:.0f} s)"
+    )
+
+
+def _interruption(exc: BaseException, what: str) -> str:
+    if isinstance(exc, anyio.get_cancelled_exc_class()) or not isinstance(exc, Exception):
+        return f"interrupted: {what} was cancelled before it finished"
+    detail = exc.message if isinstance(exc, TutorError) else f"{type(exc).__name__}: {exc}"
+    return f"{what} failed: {detail}"
 
 
 def _prepare_output(out: Path) -> Path:

@@ -1,4 +1,12 @@
-"""The plugin manager: default plugins, entry-point plugins and registries by kind."""
+"""The plugin manager: default plugins, entry-point plugins and registries by kind.
+
+Every hook is called through the plugin manager, one plugin at a time
+(`pm.subset_hook_caller`: `pm.hook.<name>` restricted to that plugin plus every
+wrapper). So `TUTOR_TRACE_PLUGINS=1` traces each call, hook wrappers wrap each
+implementation, a registration is attributed to the plugin that made it, and one
+plugin that raises does not stop the others: registry and observer hooks log it with
+the plugin's name and carry on.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +30,8 @@ if TYPE_CHECKING:
     from tutor_core.settings import Settings
 
 T = TypeVar("T")
+
+log = logging.getLogger("tutor.plugins")
 
 ENTRY_POINT_GROUP = "tutor"
 
@@ -113,7 +123,7 @@ def _make_manager() -> pluggy.PluginManager:
                 f"plugin {ep.name!r} ({dist_name}) failed to import: {type(exc).__name__}: {exc}; "
                 "reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name"
             )
-            logging.getLogger("tutor.plugins").warning("%s", load_errors[ep.name])
+            log.warning("%s", load_errors[ep.name])
             continue
         pm.register(mod, name=ep.name)
         if ep.dist is not None:
@@ -145,8 +155,62 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def implementers(hook_name: str) -> list[str]:
+    """Plugins implementing a hook (wrappers aside), in registration order.
+
+    pluggy calls them in the reverse order: the last registered first, `trylast` ones last.
+    """
+    hook = getattr(manager().hook, hook_name)
+    return [impl.plugin_name for impl in hook.get_hookimpls() if not _is_wrapper(impl)]
+
+
+def _is_wrapper(impl: pluggy.HookImpl) -> bool:
+    return bool(impl.hookwrapper or impl.wrapper)
+
+
+def call_hook(hook_name: str, plugin_name: str, **kwargs: Any) -> list[Any]:
+    """Call one plugin's implementation of a hook (with every wrapper) through pluggy.
+
+    This is `pm.subset_hook_caller` without its need for hashable plugin objects: the
+    call goes through the manager's hook executor, so tracing and monitoring see it.
+    """
+    hook = getattr(manager().hook, hook_name)
+    impls = [
+        impl
+        for impl in hook.get_hookimpls()
+        if impl.plugin_name == plugin_name or _is_wrapper(impl)
+    ]
+    firstresult = bool(hook.spec is not None and hook.spec.opts.get("firstresult"))
+    result = hook._hookexec(hook_name, impls, kwargs, firstresult)
+    return list(result) if isinstance(result, list) else [result]
+
+
+async def notify(hook_name: str, **kwargs: Any) -> None:
+    """Call an observer hook of every plugin, resolving awaitables.
+
+    An observer that raises is logged with its plugin's name and never propagated:
+    observing must not break what is observed.
+    """
+    for plugin_name in reversed(implementers(hook_name)):
+        try:
+            for result in call_hook(hook_name, plugin_name, **kwargs):
+                await await_me_maybe(result)
+        except Exception as exc:
+            log.warning(
+                "plugin %r raised in its %s hook (ignored): %s: %s",
+                plugin_name,
+                hook_name,
+                type(exc).__name__,
+                exc,
+                exc_info=True,
+            )
+
+
 def registrations(kind: str | None = None) -> list[Registration]:
-    """Everything registered, optionally of one kind; later plugins shadow earlier ones."""
+    """Everything registered, optionally of one kind; later plugins shadow earlier ones.
+
+    A plugin whose registry hook raises is left out (and named in `load_errors`).
+    """
     out: list[Registration] = []
     kinds = [kind] if kind else list(KINDS)
     for k in kinds:
@@ -155,8 +219,7 @@ def registrations(kind: str | None = None) -> list[Registration]:
             raise ConfigurationError(
                 f"unknown plugin kind {k!r}", hint=f"kinds: {', '.join(KINDS)}"
             )
-        hook = getattr(manager().hook, hook_name)
-        for impl in hook.get_hookimpls():
+        for plugin_name in implementers(hook_name):
             found: list[Registration] = []
 
             def register(
@@ -166,18 +229,26 @@ def registrations(kind: str | None = None) -> list[Registration]:
                 *,
                 _found: list[Registration] = found,
                 _kind: str = k,
-                _plugin: str = impl.plugin_name,
+                _plugin: str = plugin_name,
             ) -> None:
                 _found.append(Registration(_kind, name, factory, description, _plugin))
 
-            impl.function(register=register)
+            try:
+                call_hook(hook_name, plugin_name, register=register)
+            except Exception as exc:  # one broken plugin must not break tutor
+                load_errors[plugin_name] = (
+                    f"plugin {plugin_name!r} failed in {hook_name}: {type(exc).__name__}: {exc}; "
+                    "reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name"
+                )
+                log.warning("%s", load_errors[plugin_name])
+                continue
             out.extend(found)
     return out
 
 
 def _lookup(kind: str) -> dict[str, Registration]:
-    # Implementations run in registration order here, so later (third-party) ones win,
-    # except over `trylast` defaults, which pluggy orders first.
+    # Registrations come in registration order, so later (third-party) ones win, except
+    # over `trylast` defaults, which pluggy orders first.
     table: dict[str, Registration] = {}
     for reg in registrations(kind):
         table[reg.name] = reg

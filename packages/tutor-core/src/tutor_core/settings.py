@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tutor_core.errors import ConfigurationError
 
 
 def _default_home() -> Path:
@@ -17,6 +20,46 @@ def _default_home() -> Path:
 
 def _default_concurrency() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def sqlite_path(url: str) -> str:
+    """The database the SQLite store opens for a `TUTOR_DATABASE_URL`.
+
+    Accepts a plain path, `sqlite:///relative.db`, `sqlite:////absolute.db`,
+    `sqlite://` or `sqlite:///:memory:` (in memory), and SQLite's own `file:` URIs.
+
+    Raises:
+        ValueError: any other URL, e.g. `postgresql://...`, which the SQLite store
+            cannot open (a file named after the URL would be created otherwise).
+    """
+    text = url.strip()
+    if not text:
+        raise ValueError("TUTOR_DATABASE_URL is empty: unset it to use TUTOR_HOME/tutor.db")
+    match = _SCHEME.match(text)
+    # A one-letter "scheme" is a Windows drive (C:\...), not a URL.
+    if match is None or len(match.group(1)) == 1:
+        return text
+    scheme = match.group(1).lower()
+    if scheme == "file":
+        return text
+    if scheme == "sqlite":
+        rest = text[len("sqlite:") :]
+        if rest in ("", "//", "///:memory:"):
+            return ":memory:"
+        if not rest.startswith("///") or len(rest) == 3:
+            raise ValueError(
+                f"TUTOR_DATABASE_URL={url!r} is not a SQLite URL with a path: write "
+                "sqlite:///relative/path.db or sqlite:////absolute/path.db"
+            )
+        return rest[3:]
+    raise ValueError(
+        f"TUTOR_DATABASE_URL={url!r} is a {scheme} URL, but the store is 'sqlite', which "
+        "only opens SQLite files: set it to a file path or sqlite:///path.db, or install a "
+        f"store plugin for {scheme} and select it with TUTOR_STORE (`tutor plugins` lists them)"
+    )
 
 
 class Settings(BaseSettings):
@@ -46,8 +89,18 @@ class Settings(BaseSettings):
     """When a scene cannot be rendered or repaired, show a simple title card instead."""
     retry_attempts: int = Field(default=3, ge=1, le=10)
     """Attempts for transient failures (storage, store), with exponential backoff."""
+    lease_seconds: float = Field(default=60.0, ge=1.0, le=3600)
+    """How long a job holds a busy scene without renewing it (it renews every quarter).
+
+    When a worker dies, its scenes can be recovered (`tutor retry`, recovery at start)
+    once this has passed since its last renewal.
+    """
+    queue_timeout: float = Field(default=3600.0, ge=1.0, le=7 * 24 * 3600)
+    """Seconds a queued session may wait for its job to start before it counts as lost."""
     database_url: str | None = None
-    """SQLite path or URL for the `sqlite` store; default `<home>/tutor.db`."""
+    """Database of the store. For `sqlite` (the default store): a file path or a
+    `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `sqlite://` (in memory)
+    URL; default `<home>/tutor.db`. Other stores define their own URLs."""
     storage_dir: Path | None = None
     """Root of the `local` storage; default `<home>/storage`."""
     public_base_url: str | None = None
@@ -60,9 +113,18 @@ class Settings(BaseSettings):
     def _expand(cls, v: Path) -> Path:
         return v.expanduser()
 
+    @model_validator(mode="after")
+    def _check_database_url(self) -> Settings:
+        if self.store == "sqlite" and self.database_url is not None:
+            sqlite_path(self.database_url)  # raises ValueError with what to do
+        return self
+
     @property
     def db_path(self) -> str:
-        return self.database_url or str(self.home / "tutor.db")
+        """What the `sqlite` store opens: a file path, `:memory:` or a `file:` URI."""
+        if self.database_url is None:
+            return str(self.home / "tutor.db")
+        return sqlite_path(self.database_url)
 
     @property
     def storage_root(self) -> Path:
@@ -71,3 +133,16 @@ class Settings(BaseSettings):
     @property
     def cache_root(self) -> Path:
         return (self.cache_dir or self.home / "cache").expanduser()
+
+
+def settings_error(exc: ValidationError) -> ConfigurationError:
+    """A ConfigurationError that names the `TUTOR_*` variable(s) a ValidationError is about."""
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"TUTOR_{field.upper()}: {message}" if field else message)
+    return ConfigurationError(
+        "invalid settings: " + "; ".join(lines),
+        hint="fix or unset the TUTOR_* environment variable(s) named above",
+    )

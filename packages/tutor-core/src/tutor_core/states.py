@@ -7,6 +7,9 @@ queued when it is regenerated.
 Scene: queued → generating_code → rendering → uploading → ready, any → error;
 ready → generating_code on edit; error → queued on retry. A render that fails is
 repaired in place (rendering → generating_code).
+
+A record in a *busy* status is held by a job (its `job_id` and `lease_expires_at`);
+*settled* statuses (ready, error) are held by nobody.
 """
 
 from __future__ import annotations
@@ -66,6 +69,16 @@ SCENE = StateMachine[SceneStatus](
         _Sc.ERROR: frozenset({_Sc.QUEUED, _Sc.GENERATING_CODE}),
     },
 )
+
+
+BUSY_SCENE: frozenset[SceneStatus] = frozenset(
+    {_Sc.QUEUED, _Sc.GENERATING_CODE, _Sc.RENDERING, _Sc.UPLOADING}
+)
+"""Scene statuses in which a job holds the scene (under a lease)."""
+BUSY_SESSION: frozenset[SessionStatus] = frozenset({_Se.QUEUED, _Se.GENERATING, _Se.RENDERING})
+"""Session statuses in which some job is still working on the session."""
+SETTLED_SCENE: frozenset[SceneStatus] = frozenset({_Sc.READY, _Sc.ERROR})
+"""Scene statuses no job holds: a new job may claim the scene."""
 
 
 def session_transition(source: SessionStatus, target: SessionStatus) -> SessionStatus:

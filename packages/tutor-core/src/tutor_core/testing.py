@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -20,15 +19,16 @@ import numpy as np
 
 from tutor_core.doctor import Check
 from tutor_core.errors import AgentError, EditNotUnderstood, NotFound, RenderFailed
+from tutor_core.hashing import sha256_file, sha256_hex
 from tutor_core.hookspecs import hookimpl
 from tutor_core.interfaces import Bucket
 from tutor_core.keys import validate_key
+from tutor_core.media import probe
 from tutor_core.models import (
     FPS,
     QUALITY_SIZES,
     CodeSource,
     LessonPlan,
-    MediaInfo,
     PlannedScene,
     Problem,
     RenderError,
@@ -65,7 +65,7 @@ class MemoryStorage:
         raw = await anyio.Path(data).read_bytes() if isinstance(data, Path) else bytes(data)
         self.objects[k] = raw
         self.content_types[k] = content_type
-        return hashlib.sha256(raw).hexdigest()
+        return sha256_hex(raw)
 
     async def get(self, bucket: Bucket, key: str) -> bytes:
         k = self._key(bucket, key)
@@ -115,21 +115,6 @@ def _encode_solid(path: Path, frames: int, size: tuple[int, int], rgb: tuple[int
             container.mux(packet)
 
 
-def _probe(path: Path) -> MediaInfo:
-    with av.open(str(path)) as container:
-        video = container.streams.video[0]
-        frames = sum(1 for _ in container.demux(video) if _.size)
-        fps = float(video.average_rate or FPS)
-        return MediaInfo(
-            frames=frames,
-            fps=fps,
-            width=video.codec_context.width,
-            height=video.codec_context.height,
-            duration=frames / fps,
-            codec=video.codec_context.name,
-        )
-
-
 class FakeRenderer:
     """A `Renderer` that encodes a few solid-colour frames with PyAV instead of running Manim.
 
@@ -173,14 +158,14 @@ class FakeRenderer:
         started = time.monotonic()
         seconds = source.spec.duration if isinstance(source, SpecSource) else 2.0
         frames = max(1, round(seconds * FPS))
-        digest = hashlib.sha256(_source_bytes(source)).hexdigest()
+        digest = sha256_hex(_source_bytes(source))
         rgb = tuple(int(digest[i : i + 2], 16) for i in (0, 2, 4))
         await anyio.Path(request.out_dir).mkdir(parents=True, exist_ok=True)
         path = request.out_dir / f"fake-{digest[:16]}-{request.quality}.mp4"
         size = QUALITY_SIZES[request.quality]
         await anyio.to_thread.run_sync(_encode_solid, path, frames, size, rgb)
-        info = await anyio.to_thread.run_sync(_probe, path)
-        checksum = hashlib.sha256(await anyio.Path(path).read_bytes()).hexdigest()
+        info = await anyio.to_thread.run_sync(probe, path)
+        checksum = await anyio.to_thread.run_sync(sha256_file, path)
         code = source.code if isinstance(source, CodeSource) else None
         return RenderResult(
             path=path,

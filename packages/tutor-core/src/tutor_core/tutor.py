@@ -15,16 +15,19 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import anyio
 from pydantic import BaseModel, ConfigDict
 
 from tutor_core import plugins, states
-from tutor_core.errors import InvalidInput, NotFound
-from tutor_core.interfaces import Agent, JobQueue, Narrator, Renderer, Storage, Store
+from tutor_core.errors import Busy, InvalidInput, NotFound, TutorError
+from tutor_core.interfaces import Agent, Bucket, JobQueue, Narrator, Renderer, Storage, Store
+from tutor_core.leases import is_stale
 from tutor_core.logs import new_correlation_id
 from tutor_core.models import (
     QUALITY_SIZES,
@@ -32,8 +35,10 @@ from tutor_core.models import (
     JobKind,
     Quality,
     Scene,
+    SceneView,
     SessionStatus,
     VideoSession,
+    now_ms,
 )
 from tutor_core.pipeline import ExportResult, Pipeline, PipelineStats, ProgressCallback
 from tutor_core.prompts import (
@@ -45,17 +50,23 @@ from tutor_core.prompts import (
 )
 from tutor_core.settings import Settings
 
+log = logging.getLogger("tutor")
+
 LOCAL_USER = "local"
 _SCENE_REF = re.compile(r"(?:(ses_[A-Za-z0-9]+):)?(\d{1,3})")
 
 
 class SessionView(BaseModel):
-    """A session with its scenes, as the CLI and API show it."""
+    """A session with its scenes, as the CLI and API show it.
+
+    The scenes are `SceneView`s: their chunk and subtitle URLs were computed from the
+    stored keys when the view was made (`Storage.url`), so they are fresh.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     session: VideoSession
-    scenes: list[Scene]
+    scenes: list[SceneView]
     output: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -126,6 +137,8 @@ class Tutor:
         self.user_external_id = user
         self._pipeline: Pipeline | None = None
         self._queue_started = False
+        self._submitted: dict[str, str] = {}
+        """Jobs this Tutor queued (job id → session id), settled by `aclose`."""
 
     # ------------------------------------------------------------ lifecycle
 
@@ -168,9 +181,11 @@ class Tutor:
         """Start the job queue (call inside `async with Tutor()`, from the same task)."""
         queue = self.queue
         start = getattr(queue, "start", None)
+        if not self._queue_started:
+            await self.recover()
         if start is not None and not self._queue_started:
             await start()
-            self._queue_started = True
+        self._queue_started = True
         return queue
 
     async def __aexit__(
@@ -182,10 +197,34 @@ class Tutor:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Stop the queue (its running jobs mark their scenes `error`), then the store.
+
+        A job that was queued here but never started leaves its session `error`, so
+        nothing stays queued forever.
+        """
         if self._queue is not None:
             await self._queue.close()
         if self._store is not None:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(30):
+                await self._fail_unstarted()
             await self._store.close()
+
+    async def _fail_unstarted(self) -> None:
+        for job_id, session_id in list(self._submitted.items()):
+            try:
+                session = await self.store.get_session(session_id)
+                if session.status == SessionStatus.QUEUED and session.job_id == job_id:
+                    await self.store.update_session(
+                        session.id,
+                        revision=session.revision,
+                        expected_status=SessionStatus.QUEUED,
+                        status=SessionStatus.ERROR,
+                        lease_expires_at=None,
+                        error_message="cancelled before it started: the process that queued "
+                        f"it stopped; `tutor retry {session.id}` generates it",
+                    )
+            except TutorError as exc:
+                log.warning("could not settle queued session %s: %s", session_id, exc)
 
     # ------------------------------------------------------------- the API
 
@@ -218,6 +257,7 @@ class Tutor:
                 id="",
                 project_id=project.id,
                 prompt=prompt,
+                scene_count=count,
                 quality=quality,
                 width=width,
                 height=height,
@@ -225,9 +265,14 @@ class Tutor:
                 job_id=new_correlation_id(),
             )
         )
-        states.session_transition(session.status, SessionStatus.QUEUED)
+        # Queued for its job: if that job never starts, the session counts as lost
+        # after TUTOR_QUEUE_TIMEOUT and recovery marks it `error`.
         session = await self.store.update_session(
-            session.id, revision=session.revision, status=SessionStatus.QUEUED
+            session.id,
+            revision=session.revision,
+            expected_status=SessionStatus.IDLE,
+            status=states.session_transition(session.status, SessionStatus.QUEUED),
+            lease_expires_at=now_ms() + self.settings.queue_timeout * 1000.0,
         )
         return session, count
 
@@ -243,7 +288,7 @@ class Tutor:
         session, count = await self.create_session(
             prompt, scenes=scenes, quality=quality, project_id=project_id
         )
-        await self.pipeline.generate(session.id, count)
+        await self.pipeline.generate(session.id, count, job_id=session.job_id)
         return await self.session(session.id)
 
     async def edit(self, scene_id: str, instruction: str) -> SessionView:
@@ -253,10 +298,24 @@ class Tutor:
         return await self.session(session.id)
 
     async def retry(self, scene_id: str) -> SessionView:
-        """Run a failed scene again."""
+        """Run a failed scene again (a scene whose job died counts as failed)."""
         scene = await self._own_scene(scene_id)
         session = await self.pipeline.retry(scene.id)
         return await self.session(session.id)
+
+    async def resume(self, session_id: str) -> SessionView:
+        """Finish a session after failures or a crash: retry failed scenes, make missing ones."""
+        session = await self._own_session(session_id)
+        await self.pipeline.resume(session.id)
+        return await self.session(session.id)
+
+    async def recover(self) -> list[VideoSession | Scene]:
+        """Mark work left busy by jobs that died (their lease ran out) as `error`.
+
+        Safe at any time and in any process: live jobs renew their leases, so only
+        abandoned work is touched. The CLI runs it before every command.
+        """
+        return await self.pipeline.recover()
 
     async def export(self, session_id: str, out: str | Path) -> ExportResult:
         """Write the session's video (stream copy of its chunks) and subtitles."""
@@ -266,7 +325,24 @@ class Tutor:
     async def session(self, session_id: str) -> SessionView:
         """A session and its scenes."""
         session = await self._own_session(session_id)
-        return SessionView(session=session, scenes=await self.store.list_scenes(session.id))
+        scenes = await self.store.list_scenes(session.id)
+        return SessionView(session=session, scenes=[await self.scene_view(s) for s in scenes])
+
+    async def scene_view(self, scene: Scene) -> SceneView:
+        """A scene with its chunk and subtitle URLs, computed now from its stored keys."""
+        urls: dict[str, str | None] = {}
+        for field, key in (
+            ("s3_chunk_url", scene.s3_chunk_key),
+            ("s3_subtitles_url", scene.s3_subtitles_key),
+        ):
+            urls[field] = None
+            if key is None:
+                continue
+            try:
+                urls[field] = await self.storage.url(Bucket.CHUNKS, key)
+            except TutorError as exc:  # a view without a URL beats no view at all
+                log.warning("no URL for %s: %s", key, exc)
+        return SceneView.model_validate(scene.model_dump() | urls)
 
     async def sessions(self) -> list[VideoSession]:
         """Every session of this user, newest first."""
@@ -326,19 +402,67 @@ class Tutor:
             prompt=str(count),
             correlation_id=session.job_id or new_correlation_id(),
         )
+        self._submitted[job.id] = session.id
         await self.queue.submit(job)
         return await self.session(session.id)
 
+    async def submit_edit(self, scene_id: str, instruction: str) -> Job:
+        """Queue an edit of one scene; returns the job at once.
+
+        The scene is claimed when the job runs; a scene that is busy now is refused
+        at once (Busy), so the caller learns it without waiting.
+        """
+        scene = await self._own_scene(scene_id)
+        if scene.status in states.BUSY_SCENE and not is_stale(scene):
+            raise Busy(
+                f"scene {scene.index + 1} ({scene.id}) is busy ({scene.status.value})",
+                hint="wait until it is ready or failed, then try again",
+            )
+        job_id = new_correlation_id()
+        job = Job(
+            id=job_id,
+            kind=JobKind.EDIT,
+            session_id=scene.session_id,
+            scene_id=scene.id,
+            prompt=instruction,
+            correlation_id=job_id,
+        )
+        await self.queue.submit(job)
+        return job
+
+    async def submit_retry(self, ref: str) -> Job:
+        """Queue a retry of a failed scene (`scn_...`) or of a whole session (`ses_...`)."""
+        job_id = new_correlation_id()
+        if ref.startswith("ses_"):
+            session = await self._own_session(ref)
+            job = Job(id=job_id, kind=JobKind.RETRY, session_id=session.id, correlation_id=job_id)
+        else:
+            scene = await self._own_scene(ref)
+            job = Job(
+                id=job_id,
+                kind=JobKind.RETRY,
+                session_id=scene.session_id,
+                scene_id=scene.id,
+                correlation_id=job_id,
+            )
+        await self.queue.submit(job)
+        return job
+
     async def run_job(self, job: Job) -> None:
-        """Run one queued job (called by the queue, in any process)."""
+        """Run one queued job (called by the queue, in any process).
+
+        A job delivered twice (its first worker died) finishes what the first began.
+        """
         if job.kind == JobKind.GENERATE:
-            await self.pipeline.generate(job.session_id, int(job.prompt or DEFAULT_SCENES))
+            count = int(job.prompt) if job.prompt and job.prompt.isdigit() else None
+            await self.pipeline.generate(job.session_id, count, job_id=job.id)
         elif job.kind == JobKind.EDIT:
             assert job.scene_id is not None and job.prompt is not None
-            await self.pipeline.edit(job.scene_id, job.prompt)
+            await self.pipeline.edit(job.scene_id, job.prompt, job_id=job.id)
+        elif job.scene_id is not None:
+            await self.pipeline.retry(job.scene_id, job_id=job.id)
         else:
-            assert job.scene_id is not None
-            await self.pipeline.retry(job.scene_id)
+            await self.pipeline.resume(job.session_id, job_id=job.id)
 
     # ------------------------------------------------------------- helpers
 

@@ -7,7 +7,6 @@ are written atomically (temp file + rename) and verified by checksum when read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -15,9 +14,9 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from tutor_core.hashing import sha256_file, sha256_hex
 from tutor_core.models import MediaInfo
 from tutor_render_manim import __version__
-from tutor_render_manim.probe import sha256_file
 
 
 @cache
@@ -42,7 +41,7 @@ def cache_key(code: str, quality: str, width: int, height: int, fps: int) -> str
         },
         sort_keys=True,
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return sha256_hex(payload)
 
 
 class CacheEntry:

@@ -8,6 +8,8 @@ from pathlib import Path
 import anyio
 
 from tutor_core.errors import PolicyViolation, RenderFailed
+from tutor_core.hashing import sha256_file
+from tutor_core.media import probe
 from tutor_core.models import (
     FPS,
     QUALITY_SIZES,
@@ -21,7 +23,6 @@ from tutor_core.models import (
 )
 from tutor_render_manim.cache import RenderCache, cache_key
 from tutor_render_manim.policy import check_code
-from tutor_render_manim.probe import probe_video, sha256_file
 from tutor_render_manim.sandbox import DEFAULT_TIMEOUT, SandboxLimits, run_sandboxed
 
 SPEC_CLASS_NAME = "LessonScene"
@@ -145,7 +146,7 @@ class ManimRenderer:
         )
         if run.error is not None or run.outcome is None:
             raise RenderFailed(run.error or RenderError(kind="crash", message="no output"))
-        info = await anyio.to_thread.run_sync(probe_video, out)
+        info = await anyio.to_thread.run_sync(probe, out)
         if (info.width, info.height) != (width, height) or info.frames < 1:
             raise RenderFailed(
                 RenderError(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import uuid
@@ -19,9 +18,10 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tutor_core.errors import IntegrityError, InvalidInput, StorageError, TutorError
+from tutor_core.hashing import BLOCK, b64_sha256, digest_of, file_digest, new_sha256, sha256_hex
 from tutor_core.interfaces import Bucket
 from tutor_core.keys import validate_key
-from tutor_storage_s3.content import HASH_BLOCK, b64_digest, content_type_for, sha256_file
+from tutor_storage_s3.content import content_type_for
 from tutor_storage_s3.errors import error_code, missing_bucket, translate
 from tutor_storage_s3.settings import MIN_PART_SIZE, S3Settings
 
@@ -138,11 +138,11 @@ class S3Storage:
                     f"cannot upload {path}: it is not a file",
                     hint="pass the path of an existing file, or the bytes themselves",
                 )
-            digest = await anyio.to_thread.run_sync(sha256_file, path)
+            digest = await anyio.to_thread.run_sync(file_digest, path)
             size = path.stat().st_size
         else:
             # Hashing tens of MiB takes a while: keep it off the event loop.
-            digest = await anyio.to_thread.run_sync(hashlib.sha256, data)
+            digest = await anyio.to_thread.run_sync(digest_of, data)
             size = len(data)
         hexdigest = digest.hexdigest()
         metadata = {SHA256_METADATA: hexdigest}
@@ -152,7 +152,7 @@ class S3Storage:
                 body = data.read_bytes() if isinstance(data, Path) else data
                 extra: dict[str, Any] = {}
                 if self.settings.send_checksum:
-                    extra["ChecksumSHA256"] = b64_digest(digest)
+                    extra["ChecksumSHA256"] = b64_sha256(digest)
                 self.client.put_object(
                     Bucket=name, Key=key, Body=body, ContentType=ctype, Metadata=metadata, **extra
                 )
@@ -197,7 +197,7 @@ class S3Storage:
             resp = self.client.get_object(Bucket=name, Key=key, ChecksumMode="ENABLED")
             with contextlib.closing(resp["Body"]) as body:
                 data = body.read()
-            return data, resp.get("Metadata", {}), hashlib.sha256(data).hexdigest()
+            return data, resp.get("Metadata", {}), sha256_hex(data)
 
         data, metadata, actual = await self._call(bucket, key, "get", read)
         self._verify(bucket, key, metadata, actual)
@@ -215,9 +215,9 @@ class S3Storage:
 
         def fetch() -> tuple[str, dict[str, str]]:
             resp = self.client.get_object(Bucket=name, Key=key, ChecksumMode="ENABLED")
-            digest = hashlib.sha256()
+            digest = new_sha256()
             with contextlib.closing(resp["Body"]) as body, tmp.open("wb") as fh:
-                for block in body.iter_chunks(HASH_BLOCK):
+                for block in body.iter_chunks(BLOCK):
                     digest.update(block)
                     fh.write(block)
             return digest.hexdigest(), resp.get("Metadata", {})

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from tutor_core import plugins
 from tutor_core.cli import doctor_cmd, plugins_cmd
 from tutor_core.cli.output import print_error
 from tutor_core.errors import ConfigurationError, TutorError
 from tutor_core.logs import configure_logging
+from tutor_core.settings import settings_error
 
 HELP = """\
 Turn a prompt into a narrated explainer video made of scenes; edit one scene and
@@ -74,13 +76,13 @@ def create_app() -> typer.Typer:
 def _add_plugin_commands(cli: typer.Typer) -> None:
     # One call per plugin, so a broken plugin costs its own commands, not the whole CLI
     # (`tutor doctor` must keep working to diagnose it).
-    for impl in plugins.manager().hook.register_commands.get_hookimpls():
+    for plugin_name in plugins.implementers("register_commands"):
         try:
-            impl.function(**{name: cli for name in impl.argnames})
+            plugins.call_hook("register_commands", plugin_name, cli=cli)
         except Exception as exc:
             print_error(
                 ConfigurationError(
-                    f"plugin {impl.plugin_name!r} could not add its commands: "
+                    f"plugin {plugin_name!r} could not add its commands: "
                     f"{type(exc).__name__}: {exc}",
                     hint="reinstall it, or leave it out with TUTOR_LOAD_PLUGINS=name,name",
                 )
@@ -91,9 +93,15 @@ app = create_app()
 
 
 def _tutor_error(exc: BaseException) -> TutorError | None:
-    """The TutorError behind `exc`, looking inside single-exception groups."""
+    """The TutorError behind `exc`, looking inside single-exception groups.
+
+    Invalid settings (pydantic's ValidationError on `Settings`) become a
+    ConfigurationError naming the environment variable.
+    """
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
         exc = exc.exceptions[0]
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        return settings_error(exc)
     return exc if isinstance(exc, TutorError) else None
 
 

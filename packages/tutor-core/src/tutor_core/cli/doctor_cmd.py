@@ -100,21 +100,22 @@ def plugin_checks() -> list[Check]:
         Check(f"plugin {name}", "missing", reason.split("; ")[0], reason.split("; ", 1)[-1])
         for name, reason in sorted(plugins.load_errors.items())
     ]
-    for impl in plugins.manager().hook.doctor_checks.get_hookimpls():
+    for plugin_name in plugins.implementers("doctor_checks"):
         try:
-            result = impl.function()
+            results = plugins.call_hook("doctor_checks", plugin_name)
         except Exception as exc:  # one broken plugin must not hide the other checks
             out.append(
                 Check(
-                    f"plugin {impl.plugin_name}",
+                    f"plugin {plugin_name}",
                     "missing",
                     f"its doctor check crashed: {type(exc).__name__}: {exc}",
                     "reinstall the plugin, or leave it out with TUTOR_LOAD_PLUGINS",
                 )
             )
             continue
-        if result is not None:
-            out.extend(_as_checks(impl.plugin_name, result))
+        for result in results:
+            if result is not None:
+                out.extend(_as_checks(plugin_name, result))
     return out
 
 

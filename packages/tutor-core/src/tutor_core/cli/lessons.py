@@ -168,6 +168,9 @@ async def _with_tutor(
 ) -> T:
     tutor = Tutor(settings, on_change=progress.update if progress else None)
     async with tutor:
+        # Work left busy by a process that died (its lease ran out) is settled first,
+        # so what the command shows or does starts from the truth.
+        await tutor.recover()
         return await fn(tutor)
 
 
@@ -271,14 +274,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Lessons")
     def retry(
-        scene_id: Annotated[str, typer.Argument(help="A failed scene. " + SCENE_HELP)],
+        target: Annotated[
+            str | None,
+            typer.Argument(
+                help="A failed scene (" + SCENE_HELP + ") or a session id (ses_...): "
+                "every failed or unfinished scene of it. Default: your newest session."
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
-        """Run a failed scene again (its first render, or its failed edit)."""
+        """Run failed scenes again, or finish a lesson whose process was stopped.
+
+        Examples: tutor retry 2   (scene 2 of your newest session)
+                  tutor retry     (every failed or unfinished scene of your newest session)
+        """
         console = Console(stderr=True)
 
-        async def work(tutor: Tutor) -> tuple[SessionView, str]:
-            scene = await tutor.resolve_scene(scene_id)
+        async def work(tutor: Tutor) -> tuple[SessionView, str | None]:
+            if target is None or target.strip().startswith("ses_"):
+                session = await tutor.resolve_session(target.strip() if target else None)
+                return await tutor.resume(session.id), None
+            scene = await tutor.resolve_scene(target)
             return await tutor.retry(scene.id), scene.id
 
         with Progress(console, enabled=not as_json) as progress:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tutor_core.narration.base import LEAD_IN, PAUSE, TAIL, CachedNarrator
+from tutor_core.narration.base import CachedNarrator
 from tutor_core.narration.espeak import EspeakNarrator
 from tutor_core.narration.piper import PiperNarrator
-from tutor_core.narration.silent import WORDS_PER_SECOND, SilentNarrator
+from tutor_core.narration.silent import SilentNarrator
 from tutor_core.narration.text import speakable, split_sentences
+from tutor_core.narration.timing import (
+    LEAD_IN,
+    PAUSE,
+    TAIL,
+    WORDS_PER_SECOND,
+    estimate_seconds,
+    sentence_seconds,
+)
 
 if TYPE_CHECKING:
     from tutor_core.interfaces import Narrator
@@ -24,6 +32,8 @@ __all__ = [
     "PiperNarrator",
     "SilentNarrator",
     "best_available",
+    "estimate_seconds",
+    "sentence_seconds",
     "speakable",
     "split_sentences",
 ]

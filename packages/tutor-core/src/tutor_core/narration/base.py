@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import wave
@@ -16,8 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from tutor_core.errors import NarrationError
+from tutor_core.hashing import sha256_hex
 from tutor_core.models import Narration, SentenceTiming
 from tutor_core.narration.text import speakable, split_sentences
+from tutor_core.narration.timing import LEAD_IN, PAUSE, TAIL
 
 __all__ = [
     "LEAD_IN",
@@ -30,12 +31,6 @@ __all__ = [
     "trim_silence",
 ]
 
-LEAD_IN = 0.3
-"""Seconds of silence before the first sentence (so speech does not start on a cut)."""
-PAUSE = 0.25
-"""Seconds of silence between two sentences."""
-TAIL = 0.3
-"""Seconds of silence after the last sentence."""
 
 Samples = npt.NDArray[np.float32]
 
@@ -162,7 +157,7 @@ class CachedNarrator(ABC):
 
     def cache_key(self, spoken: str) -> str:
         """The cache key of one spoken sentence."""
-        return hashlib.sha256(f"{self.voice_id}\0{spoken}".encode()).hexdigest()
+        return sha256_hex(f"{self.voice_id}\0{spoken}")
 
     def _cached_wav(self, spoken: str) -> Path:
         """Return the cached WAV of `spoken`, synthesizing it on a miss (blocking)."""
@@ -216,7 +211,7 @@ class CachedNarrator(ABC):
         rate = next(r for _, r in clips if r > 0)
         fitted = [trim_silence(_resample(s, r or rate, rate), rate) for s, r in clips]
         joined, timings = _join(sentences, fitted, rate)
-        digest = hashlib.sha256(f"{self.voice_id}\0{chr(10).join(spoken)}".encode()).hexdigest()
+        digest = sha256_hex(f"{self.voice_id}\0{chr(10).join(spoken)}")
         out = Path(out_dir) / f"narration-{self.name}-{digest[:16]}.wav"
         await anyio.to_thread.run_sync(atomic_write_wav, out, joined, rate)
         return Narration(

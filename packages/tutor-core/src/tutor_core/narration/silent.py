@@ -5,20 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tutor_core.models import Narration, SentenceTiming
-from tutor_core.narration.base import LEAD_IN, PAUSE, TAIL, require_text
-from tutor_core.narration.text import speakable
+from tutor_core.narration.base import require_text
+from tutor_core.narration.timing import LEAD_IN, PAUSE, TAIL, WORDS_PER_SECOND, sentence_seconds
 
-__all__ = ["WORDS_PER_SECOND", "SilentNarrator", "estimate_seconds"]
-
-WORDS_PER_SECOND = 2.6
-"""A relaxed narration pace (about 156 words per minute)."""
-_MIN_SENTENCE = 0.6
-
-
-def estimate_seconds(sentence: str) -> float:
-    """How long `sentence` takes to say aloud, from its spoken word count."""
-    words = len(speakable(sentence).split())
-    return max(_MIN_SENTENCE, words / WORDS_PER_SECOND)
+__all__ = ["WORDS_PER_SECOND", "SilentNarrator"]
 
 
 class SilentNarrator:
@@ -42,7 +32,7 @@ class SilentNarrator:
         for index, sentence in enumerate(require_text(text)):
             if index:
                 position += PAUSE
-            end = position + estimate_seconds(sentence)
+            end = position + sentence_seconds(sentence)
             timings.append(SentenceTiming(text=sentence, start=position, end=end))
             position = end
         return Narration(audio=None, duration=position + TAIL, sentences=timings, voice="silent")

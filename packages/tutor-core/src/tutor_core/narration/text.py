@@ -46,11 +46,19 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
             return False
         if word in _NUMBER_ABBREVIATIONS and rest[0].isdigit():
             return False
-        # A single-letter initial ("J. S. Bach"), but not a lone variable at the end
-        # of a sentence such as "... equals x." followed by a capital: initials are
-        # upper-case, variables in prose usually lower-case.
+        # A single-letter initial ("J. S. Bach", "John F. Kennedy"), but not a point
+        # or variable ending a sentence ("... equals L. It means"): an initial follows
+        # a name, another initial or the start, or comes before another initial.
         if len(word) == 1 and word.isalpha() and text[match.start() - 1].isupper():
-            return False
+            before = text[: match.start() - 1].split()
+            previous = before[-1].lstrip("\"'(\u201c\u2018[") if before else ""
+            after = rest.split(None, 1)[0] if rest.split() else ""
+            if (
+                not previous
+                or previous[:1].isupper()
+                or re.fullmatch(r"[A-Z]\.", after.rstrip(",;:")) is not None
+            ):
+                return False
     return True
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -12,19 +11,11 @@ from pathlib import Path
 import anyio
 
 from tutor_core.errors import IntegrityError, InvalidInput, NotFound, StorageError
+from tutor_core.hashing import BLOCK, new_sha256, sha256_file, sha256_hex
 from tutor_core.interfaces import Bucket
 from tutor_core.keys import validate_key
 
 SIDECAR_SUFFIX = ".sha256"
-_CHUNK = 1 << 20
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sidecar(path: Path) -> Path:
@@ -82,7 +73,7 @@ class LocalStorage:
 
     def _put_sync(self, path: Path, data: bytes | Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        digest = new_sha256()
         # Temp names start with "." so they can never collide with a valid key.
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         tmp = Path(tmp_name)
@@ -97,7 +88,7 @@ class LocalStorage:
                             hint="render or write the file before putting it",
                         ) from None
                     with src:
-                        while block := src.read(_CHUNK):
+                        while block := src.read(BLOCK):
                             digest.update(block)
                             out.write(block)
                 else:
@@ -137,7 +128,7 @@ class LocalStorage:
                     f"no object {key!r} in storage", hint="check the key; was the scene rendered?"
                 ) from None
             expected = self._expected(path, key)
-        actual = hashlib.sha256(data).hexdigest()
+        actual = sha256_hex(data)
         if actual != expected:
             raise IntegrityError(
                 f"object {key!r} is corrupted "
@@ -153,7 +144,7 @@ class LocalStorage:
         with self._lock:
             expected = self._expected(path, key)
             shutil.copyfile(path, dest)
-        actual = _sha256_file(dest)
+        actual = sha256_file(dest)
         if actual != expected:
             dest.unlink(missing_ok=True)
             raise IntegrityError(

@@ -2,17 +2,21 @@
 
 Blocking sqlite calls run in worker threads (`anyio.to_thread`) on one connection per
 store, guarded by a thread lock, so the event loop never waits on the disk. Updates are
-optimistic: `UPDATE ... WHERE id=? AND revision=?` either bumps the revision or loses.
+compare-and-set: inside one `BEGIN IMMEDIATE` transaction (which takes SQLite's write
+lock, so no other connection or process writes in between) the stored revision and
+status are checked, the transition is checked against `tutor_core.states`, and
+`UPDATE ... WHERE id=? AND revision=?` bumps the revision.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import math
 import secrets
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,8 +24,17 @@ import anyio
 from anyio.streams.memory import MemoryObjectSendStream
 from pydantic import BaseModel, ValidationError
 
+from tutor_core import states
 from tutor_core.errors import ConflictError, InvalidInput, NotFound, StorageError
-from tutor_core.models import Project, Scene, User, VideoSession, now_ms
+from tutor_core.models import (
+    Project,
+    Scene,
+    SceneStatus,
+    SessionStatus,
+    User,
+    VideoSession,
+    now_ms,
+)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -50,6 +63,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_project ON sessions(project_id);
+CREATE INDEX IF NOT EXISTS sessions_status ON sessions(json_extract(data, '$.status'));
 CREATE TABLE IF NOT EXISTS scenes (
     id TEXT PRIMARY KEY,
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -63,6 +77,12 @@ CREATE INDEX IF NOT EXISTS scenes_session ON scenes(session_id, idx);
 
 PREFIXES = {"user": "usr_", "project": "prj_", "session": "ses_", "scene": "scn_"}
 
+_LEGACY_FIELDS: dict[str, frozenset[str]] = {
+    "Scene": frozenset({"s3_chunk_url", "s3_subtitles_url"}),
+}
+"""Fields older versions stored that are no longer part of a model (URLs are now computed
+when read): dropped when a record is loaded."""
+
 
 def new_id(prefix: str) -> str:
     """A short random URL-safe id such as `ses_Xy3k9AbQ2mNp` (72 random bits).
@@ -75,6 +95,24 @@ def new_id(prefix: str) -> str:
 
 def _dump(model: BaseModel) -> str:
     return model.model_dump_json()
+
+
+def _load(model_cls: type[M], text: str | bytes) -> M:
+    legacy = _LEGACY_FIELDS.get(model_cls.__name__)
+    if legacy is None:
+        return model_cls.model_validate_json(text)
+    data = json.loads(text)
+    for key in legacy & data.keys():
+        del data[key]
+    return model_cls.model_validate(data)
+
+
+def _machine(model_cls: type[BaseModel]) -> states.StateMachine[Any] | None:
+    if model_cls is Scene:
+        return states.SCENE
+    if model_cls is VideoSession:
+        return states.SESSION
+    return None
 
 
 def _changed(model_cls: type[M], current: M, changes: dict[str, Any], revision: int) -> M:
@@ -163,7 +201,7 @@ class SQLiteStore:
                 f"no {model_cls.__name__} with id {record_id!r}",
                 hint="check the id (list them with the matching list_* method)",
             )
-        return model_cls.model_validate_json(row[0])
+        return _load(model_cls, row[0])
 
     def _insert(self, sql: str, args: tuple[Any, ...], what: str) -> None:
         try:
@@ -187,19 +225,31 @@ class SQLiteStore:
         model_cls: type[M],
         record_id: str,
         revision: int,
+        expected_status: Any,
         changes: dict[str, Any],
         columns: Callable[[M], dict[str, Any]],
     ) -> M:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             current = self._get(table, model_cls, record_id)
+            what = f"{model_cls.__name__} {record_id!r}"
             stored = getattr(current, "revision")  # noqa: B009 - every updatable model has it
             if stored != revision:
                 raise ConflictError(
-                    f"{model_cls.__name__} {record_id!r} is at revision {stored}, "
-                    f"not {revision}: someone else changed it",
-                    hint="re-read the record and apply your change again",
+                    f"{what} is at revision {stored}, not {revision}: someone else changed it",
+                    hint="re-read the record and decide again",
                 )
+            machine = _machine(model_cls)
+            if machine is not None:
+                status = getattr(current, "status")  # noqa: B009
+                if expected_status is None or status != expected_status:
+                    raise ConflictError(
+                        f"{what} is {status.value}, not {getattr(expected_status, 'value', None)}",
+                        hint="re-read the record and decide again",
+                    )
+                target = changes.get("status", status)
+                if target != status:
+                    machine.check(status, type(status)(target))
             new = _changed(model_cls, current, changes, revision)
             extra = columns(new)
             sets = ", ".join(f"{c}=?" for c in ["data", "revision", *extra])
@@ -207,16 +257,44 @@ class SQLiteStore:
                 f"UPDATE {table} SET {sets} WHERE id=? AND revision=?",  # noqa: S608
                 (_dump(new), revision + 1, *extra.values(), record_id, revision),
             )
-            if cur.rowcount != 1:  # another connection won between our read and write
+            if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
                 raise ConflictError(
-                    f"{model_cls.__name__} {record_id!r} changed while it was being updated",
-                    hint="re-read the record and apply your change again",
+                    f"{what} changed while it was being updated",
+                    hint="re-read the record and decide again",
                 )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         return new
+
+    def _renew(
+        self,
+        table: str,
+        model_cls: type[VideoSession] | type[Scene],
+        record_id: str,
+        job_id: str,
+        expires_at: float,
+        busy: frozenset[Any],
+    ) -> bool:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = self._get(table, model_cls, record_id)
+            if current.job_id != job_id or current.status not in busy:
+                self._conn.execute("ROLLBACK")
+                return False
+            renewed = current.model_copy(update={"lease_expires_at": float(expires_at)})
+            # Same revision on purpose: a renewal must not make the holder's next
+            # compare-and-set fail.
+            self._conn.execute(
+                f"UPDATE {table} SET data=? WHERE id=? AND revision=?",  # noqa: S608
+                (_dump(renewed), record_id, current.revision),
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        return True
 
     def _notify(self, session_id: str, item: VideoSession | Scene) -> None:
         for send in list(self._watchers.get(session_id, ())):
@@ -237,7 +315,7 @@ class SQLiteStore:
         def op() -> User:
             row = self._one("SELECT data FROM users WHERE external_id=?", (external_id,))
             if row is not None:
-                user = User.model_validate_json(row[0])
+                user = _load(User, row[0])
                 changes = {k: v for k, v in (("name", name), ("email", email)) if v is not None}
                 if changes and any(getattr(user, k) != v for k, v in changes.items()):
                     user = user.model_copy(update=changes)
@@ -253,7 +331,7 @@ class SQLiteStore:
             # Another connection may have inserted the same external id first: read back.
             row = self._one("SELECT data FROM users WHERE external_id=?", (external_id,))
             assert row is not None
-            return User.model_validate_json(row[0])
+            return _load(User, row[0])
 
         return await self._run(op)
 
@@ -287,7 +365,7 @@ class SQLiteStore:
             rows = self._conn.execute(
                 "SELECT data FROM projects WHERE owner_id=? ORDER BY rowid", (owner_id,)
             ).fetchall()
-            return [Project.model_validate_json(r[0]) for r in rows]
+            return [_load(Project, r[0]) for r in rows]
 
         return await self._run(op)
 
@@ -315,41 +393,84 @@ class SQLiteStore:
     async def get_session(self, session_id: str) -> VideoSession:
         return await self._run(self._get, "sessions", VideoSession, session_id)
 
-    async def list_sessions(self, project_id: str | None = None) -> list[VideoSession]:
-        """Sessions of a project (or all), oldest first."""
+    async def list_sessions(
+        self,
+        project_id: str | None = None,
+        *,
+        statuses: Collection[SessionStatus] | None = None,
+    ) -> list[VideoSession]:
+        """Sessions of a project (or all), oldest first; only `statuses` when given."""
+        where: list[str] = []
+        args: list[Any] = []
+        if project_id is not None:
+            where.append("project_id=?")
+            args.append(project_id)
+        if statuses is not None:
+            wanted = [SessionStatus(s).value for s in statuses]
+            if not wanted:
+                return []
+            where.append(f"json_extract(data, '$.status') IN ({', '.join('?' * len(wanted))})")
+            args.extend(wanted)
+        sql = "SELECT data FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at, rowid"
 
         def op() -> list[VideoSession]:
-            if project_id is None:
-                rows = self._conn.execute(
-                    "SELECT data FROM sessions ORDER BY created_at, rowid"
-                ).fetchall()
-            else:
-                rows = self._conn.execute(
-                    "SELECT data FROM sessions WHERE project_id=? ORDER BY created_at, rowid",
-                    (project_id,),
-                ).fetchall()
-            return [VideoSession.model_validate_json(r[0]) for r in rows]
+            rows = self._conn.execute(sql, tuple(args)).fetchall()
+            return [_load(VideoSession, r[0]) for r in rows]
 
         return await self._run(op)
 
     async def update_session(
-        self, session_id: str, *, revision: int, **changes: Any
+        self,
+        session_id: str,
+        *,
+        revision: int,
+        expected_status: SessionStatus,
+        **changes: Any,
     ) -> VideoSession:
-        """Apply `changes` if the stored revision is `revision` (else ConflictError)."""
+        """Apply `changes` if the session is at `revision` and `expected_status`.
+
+        Raises:
+            ConflictError: the session changed since it was read.
+            InvalidTransition: `status` is not reachable from the stored status.
+            NotFound, InvalidInput: no such session, or a bad change.
+        """
 
         def op() -> VideoSession:
             return self._update(
-                "sessions", VideoSession, session_id, revision, changes, lambda m: {}
+                "sessions",
+                VideoSession,
+                session_id,
+                revision,
+                expected_status,
+                changes,
+                lambda m: {},
             )
 
         new = await self._run(op)
         self._notify(session_id, new)
         return new
 
+    async def renew_session_lease(self, session_id: str, *, job_id: str, expires_at: float) -> bool:
+        """Extend the lease of a busy session held by `job_id` (False when not held)."""
+        return await self._run(
+            self._renew,
+            "sessions",
+            VideoSession,
+            session_id,
+            job_id,
+            expires_at,
+            states.BUSY_SESSION,
+        )
+
     # -------------------------------------------------------------- scenes
 
     async def create_scene(self, scene: Scene) -> Scene:
         """Insert a scene; an empty `id` gets a generated `scn_...` id."""
+        # Only the stored fields: a SceneView's URLs are computed when read, never kept.
+        scene = Scene.model_validate(scene.model_dump(include=set(Scene.model_fields)))
         if not scene.id:
             scene = scene.model_copy(update={"id": new_id(PREFIXES["scene"])})
 
@@ -377,21 +498,46 @@ class SQLiteStore:
             rows = self._conn.execute(
                 "SELECT data FROM scenes WHERE session_id=? ORDER BY idx, rowid", (session_id,)
             ).fetchall()
-            return [Scene.model_validate_json(r[0]) for r in rows]
+            return [_load(Scene, r[0]) for r in rows]
 
         return await self._run(op)
 
-    async def update_scene(self, scene_id: str, *, revision: int, **changes: Any) -> Scene:
-        """Apply `changes` if the stored revision is `revision` (else ConflictError)."""
+    async def update_scene(
+        self,
+        scene_id: str,
+        *,
+        revision: int,
+        expected_status: SceneStatus,
+        **changes: Any,
+    ) -> Scene:
+        """Apply `changes` if the scene is at `revision` and `expected_status`.
+
+        Raises:
+            ConflictError: the scene changed since it was read.
+            InvalidTransition: `status` is not reachable from the stored status.
+            NotFound, InvalidInput: no such scene, or a bad change.
+        """
 
         def op() -> Scene:
             return self._update(
-                "scenes", Scene, scene_id, revision, changes, lambda m: {"idx": m.index}
+                "scenes",
+                Scene,
+                scene_id,
+                revision,
+                expected_status,
+                changes,
+                lambda m: {"idx": m.index},
             )
 
         new = await self._run(op)
         self._notify(new.session_id, new)
         return new
+
+    async def renew_scene_lease(self, scene_id: str, *, job_id: str, expires_at: float) -> bool:
+        """Extend the lease of a busy scene held by `job_id` (False when not held)."""
+        return await self._run(
+            self._renew, "scenes", Scene, scene_id, job_id, expires_at, states.BUSY_SCENE
+        )
 
     # --------------------------------------------------------------- watch
 
@@ -401,7 +547,7 @@ class SQLiteStore:
         rows = self._conn.execute(
             "SELECT data FROM scenes WHERE session_id=? ORDER BY idx, rowid", (session_id,)
         ).fetchall()
-        items.extend(Scene.model_validate_json(r[0]) for r in rows)
+        items.extend(_load(Scene, r[0]) for r in rows)
         return version, items
 
     def _data_version(self) -> int:

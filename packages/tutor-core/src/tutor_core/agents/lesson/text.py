@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# Sentences and speech length come from the narrator's own helpers, so the cue
+# indices an agent writes always match the sentence timings the narrator reports.
+from tutor_core.narration.text import split_sentences
+from tutor_core.narration.timing import WORDS_PER_SECOND, estimate_seconds
 from tutor_core.prompts import (
     MAX_PROMPT_CHARS,
     MAX_SCENES,
@@ -21,11 +25,10 @@ __all__ = [
     "WORDS_PER_SECOND",
     "check_prompt",
     "check_scene_count",
+    "estimate_seconds",
     "parse_scene_count",
+    "split_sentences",
 ]
-
-WORDS_PER_SECOND = 2.6
-"""Speaking rate used to estimate narration length before it is synthesized."""
 
 
 _FILLER_PREFIX = re.compile(
@@ -71,21 +74,6 @@ def title_case(phrase: str) -> str:
             w = w[0].upper() + w[1:]
         out.append(w)
     return " ".join(out)
-
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split narration into sentences (the same units the narrator times)."""
-    parts = [p.strip() for p in _SENTENCE.split(text.strip())]
-    return [p for p in parts if p]
-
-
-def estimate_seconds(narration: str) -> float:
-    """Rough narration length: ~2.6 words per second plus a second of breathing room."""
-    words = len(narration.split())
-    return round(words / WORDS_PER_SECOND + 1.0, 2)
 
 
 def clip(text: str, limit: int) -> str:
