@@ -14,14 +14,9 @@ from hypothesis import strategies as st
 from tests.render_manim.conftest import scene_specs
 from tutor_core.errors import InvalidInput
 from tutor_core.spec import SceneSpec, color_hex
-from tutor_render_manim.compiler import (
-    FPS,
-    _frames_to_seconds,
-    _visible_intervals,
-    _wait_seconds,
-    compile_spec,
-    frame_plan,
-)
+from tutor_render_manim.compiler import FPS, compile_spec, frame_plan
+from tutor_render_manim.compiler.expressions import visible_intervals
+from tutor_render_manim.compiler.timeline import frames_to_seconds, wait_seconds
 from tutor_render_manim.policy import check_code
 from tutor_render_manim.tex import is_safe_latex, latex_to_text, tex_available
 
@@ -81,10 +76,10 @@ def test_frame_plan_keeps_order_and_the_scene_length(spec: SceneSpec) -> None:
 def test_emitted_times_give_exact_frame_counts(frames: int) -> None:
     dt = 1 / FPS
     # Animations: Manim 0.22 draws len(np.arange(0, run_time, dt)) frames.
-    seconds = float(_frames_to_seconds(frames))
+    seconds = float(frames_to_seconds(frames))
     assert len(np.arange(0, seconds, dt)) == frames
     # Waits: frozen ones last int(t / dt) frames, animated ones (with updaters) as above.
-    waits = [float(v) for v in _wait_seconds(frames)]
+    waits = [float(v) for v in wait_seconds(frames)]
     assert 1 <= len(waits) <= 2
     assert sum(int(t / dt) for t in waits) == frames
     assert sum(len(np.arange(0, t, dt)) for t in waits) == frames
@@ -143,7 +138,7 @@ def test_plots_are_split_where_the_curve_leaves_the_axes() -> None:
     def tan(x: float) -> float:
         return math.tan(x)
 
-    pieces = _visible_intervals(tan, -3.0, 3.0, -2.0, 2.0)
+    pieces = visible_intervals(tan, -3.0, 3.0, -2.0, 2.0)
     # tan leaves [-2, 2] around ±pi/2: three pieces, each inside the y range.
     assert len(pieces) == 3
     for a, b in pieces:

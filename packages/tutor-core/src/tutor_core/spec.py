@@ -14,7 +14,6 @@ ends), and pads the end with a wait so the scene lasts exactly `duration`.
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from typing import Annotated, Literal
@@ -27,6 +26,11 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+
+from tutor_core.expressions import ALLOWED_CONSTANTS as ALLOWED_CONSTANTS
+from tutor_core.expressions import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
+from tutor_core.expressions import check_expression as check_expression
+from tutor_core.expressions import evaluate_expression as evaluate_expression
 
 # ------------------------------------------------------------------ colours
 
@@ -81,85 +85,8 @@ def color_hex(value: str) -> str:
 Color = Annotated[str, AfterValidator(normalize_color)]
 
 # ------------------------------------------------------- math expressions
-
-ALLOWED_FUNCTIONS = frozenset(
-    {
-        "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
-        "exp", "log", "log10", "log2", "sqrt", "abs", "floor", "ceil",
-    }
-)  # fmt: skip
-ALLOWED_CONSTANTS = frozenset({"pi", "e", "tau"})
-_ALLOWED_NODES = (
-    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load,
-    ast.Call, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd, ast.Mod,
-)  # fmt: skip
-
-
-def check_expression(expr: str, variable: str = "x") -> str:
-    """Validate a math expression of one variable (Python syntax, `^` allowed for power).
-
-    Returns the normalized expression (`^` → `**`). Only numbers, the variable, the
-    constants pi/e/tau and the functions in ALLOWED_FUNCTIONS are accepted, so the
-    expression is safe to compile into renderer code.
-    """
-    text = expr.strip().replace("^", "**")
-    if not text:
-        raise ValueError("empty expression: write a function of x, e.g. x**2 or sin(x)")
-    if len(text) > 200:
-        raise ValueError("expression too long (more than 200 characters)")
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise ValueError(f"cannot parse expression {expr!r}: {exc.msg}") from None
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise ValueError(
-                f"expression {expr!r} uses {type(node).__name__}, which is not allowed: "
-                f"use numbers, {variable}, + - * / ** and {', '.join(sorted(ALLOWED_FUNCTIONS))}"
-            )
-        if isinstance(node, ast.Name) and node.id not in ALLOWED_FUNCTIONS | ALLOWED_CONSTANTS | {
-            variable
-        }:
-            raise ValueError(
-                f"expression {expr!r} uses unknown name {node.id!r}: the variable is {variable!r}"
-            )
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
-                raise ValueError(f"expression {expr!r} calls an unknown function")
-            if len(node.args) != 1 or node.keywords:
-                raise ValueError(f"expression {expr!r}: functions take exactly one argument")
-        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
-            raise ValueError(f"expression {expr!r} contains a non-number constant")
-    return ast.unparse(tree)
-
-
-class _FloatConstants(ast.NodeTransformer):
-    """Turn integer literals into floats, so `9**9**9` overflows at once instead of
-    computing a huge integer for minutes (a denial of service)."""
-
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        if isinstance(node.value, int) and not isinstance(node.value, bool):
-            return ast.copy_location(ast.Constant(float(node.value)), node)
-        return node
-
-
-def evaluate_expression(expr: str, x: float, variable: str = "x") -> float:
-    """Evaluate a checked expression at x (NaN where it is undefined)."""
-    env: dict[str, object] = {name: getattr(math, name) for name in ALLOWED_FUNCTIONS - {"abs"}}
-    env["abs"] = abs
-    # math.floor/ceil return ints, which would bring back unbounded integer powers.
-    env["floor"] = lambda v: float(math.floor(v))
-    env["ceil"] = lambda v: float(math.ceil(v))
-    env.update(pi=math.pi, e=math.e, tau=math.tau)
-    env[variable] = float(x)
-    tree = ast.parse(check_expression(expr, variable), mode="eval")
-    try:
-        code = compile(ast.fix_missing_locations(_FloatConstants().visit(tree)), "<expr>", "eval")
-        value = eval(code, {"__builtins__": {}}, env)  # noqa: S307 - checked AST above
-        return float(value)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-        return math.nan
-
+# Checked and evaluated in one place (`tutor_core.expressions`), re-exported here
+# because specs are where expressions live.
 
 Expression = Annotated[str, AfterValidator(check_expression)]
 

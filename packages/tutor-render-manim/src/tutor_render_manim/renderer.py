@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tutor_core.models import (
     SceneSource,
     SpecSource,
 )
+from tutor_core.spec import SceneSpec
 from tutor_render_manim.cache import RenderCache, cache_key
 from tutor_render_manim.policy import check_code
 from tutor_render_manim.sandbox import DEFAULT_TIMEOUT, SandboxLimits, run_sandboxed
@@ -32,19 +34,27 @@ SPEC_CLASS_NAME = "LessonScene"
 def compile_source(source: SceneSource) -> tuple[str, str | None, bool]:
     """The code to render, the scene class, and whether the code is trusted.
 
+    Blocking (a spec's plots are sampled): call it in a worker thread, as the renderer
+    does. Every way a spec can fail to compile is a PolicyViolation, so it goes through
+    the pipeline's repair and fallback like any refused code.
+
     Raises:
-        PolicyViolation: a spec that does not compile (wrapped as a `compile-error`).
+        PolicyViolation: a spec that does not compile, or code for another renderer.
     """
     if isinstance(source, SpecSource):
-        # Imported lazily: the compiler pulls in layout code that code sources never need.
-        from tutor_render_manim.compiler import compile_spec
+        from tutor_render_manim.compiler import CompileError
 
         try:
-            code = compile_spec(source.spec, class_name=SPEC_CLASS_NAME)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise PolicyViolation(
-                [Problem(code="compile-error", message=f"the spec cannot be compiled: {exc}")]
-            ) from exc
+            code = _compiled(source.spec.to_json())
+        except CompileError as exc:
+            problem = Problem(code=exc.code, message=f"the spec cannot be compiled: {exc}")
+            raise PolicyViolation([problem]) from exc
+        except Exception as exc:  # whatever else a hostile spec triggers: refused, no crash
+            problem = Problem(
+                code="compile-error",
+                message=f"the spec cannot be compiled: {type(exc).__name__}: {exc}",
+            )
+            raise PolicyViolation([problem]) from exc
         return code, SPEC_CLASS_NAME, True
     if isinstance(source, CodeSource):
         if source.renderer != "manim":
@@ -59,6 +69,15 @@ def compile_source(source: SceneSource) -> tuple[str, str | None, bool]:
             )
         return source.code, source.scene_class, False
     raise TypeError(f"unknown scene source {type(source).__name__}")
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(spec_json: str) -> str:
+    # `validate` and `render` compile the same spec back to back: compile it once.
+    # Imported lazily: the compiler pulls in layout code that code sources never need.
+    from tutor_render_manim.compiler import compile_spec
+
+    return compile_spec(SceneSpec.model_validate_json(spec_json), class_name=SPEC_CLASS_NAME)
 
 
 class ManimRenderer:
@@ -98,7 +117,7 @@ class ManimRenderer:
     async def validate(self, source: SceneSource) -> list[Problem]:
         """Problems that stop this source from rendering (empty when fine)."""
         try:
-            code, scene_class, trusted = compile_source(source)
+            code, scene_class, trusted = await anyio.to_thread.run_sync(compile_source, source)
         except PolicyViolation as exc:
             return exc.problems
         if trusted:
@@ -109,7 +128,7 @@ class ManimRenderer:
     async def render(self, source: SceneSource, request: RenderRequest) -> RenderResult:
         """Render a source into `request.out_dir` (raise PolicyViolation or RenderFailed)."""
         started = time.monotonic()
-        code, scene_class, trusted = compile_source(source)
+        code, scene_class, trusted = await anyio.to_thread.run_sync(compile_source, source)
         if not trusted:
             # Compiled specs are trusted (their text is embedded as literals, which the
             # string checks could misread); they still run in the same sandbox.
