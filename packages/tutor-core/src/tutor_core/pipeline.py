@@ -348,6 +348,16 @@ class Pipeline:
                 f"session {session_id} is {session.status.value} in job {session.job_id}",
                 hint=_lease_hint(session),
             )
+        held = [
+            s for s in await self.store.list_scenes(session_id) if s.status in states.BUSY_SCENE
+        ]
+        if held:
+            scene = held[0]
+            raise Busy(
+                f"scene {scene.index + 1} of session {session_id} is busy "
+                f"({scene.status.value}) in job {scene.job_id}",
+                hint="wait for that job to finish; " + _lease_hint(scene),
+            )
         try:
             plan = await self._load_plan(session)
         except NotFound:

@@ -178,15 +178,39 @@ class Tutor:
         return self
 
     async def start_queue(self) -> JobQueue:
-        """Start the job queue (call inside `async with Tutor()`, from the same task)."""
+        """Start the job queue (call inside `async with Tutor()`, from the same task).
+
+        Work left busy by processes that died is recovered first. With a queue that
+        runs jobs in this process, a helper task renews the leases of the sessions
+        queued here until their jobs start.
+        """
         queue = self.queue
+        if self._queue_started:
+            return queue
+        await self.recover()
         start = getattr(queue, "start", None)
-        if not self._queue_started:
-            await self.recover()
-        if start is not None and not self._queue_started:
+        if start is not None:
             await start()
+        background = getattr(queue, "run_in_background", None)
+        if background is not None and not getattr(queue, "durable", False):
+            background(self._renew_queued_leases)
         self._queue_started = True
         return queue
+
+    async def _renew_queued_leases(self) -> None:
+        seconds = self.settings.lease_seconds
+        while True:
+            await anyio.sleep(seconds / 4)
+            for job_id, session_id in list(self._submitted.items()):
+                try:
+                    held = await self.store.renew_session_lease(
+                        session_id, job_id=job_id, expires_at=now_ms() + seconds * 1000.0
+                    )
+                except TutorError as exc:  # transient: try again next round
+                    log.warning("could not renew the lease of session %s: %s", session_id, exc)
+                    continue
+                if not held:  # the job ran and settled it (or someone recovered it)
+                    self._submitted.pop(job_id, None)
 
     async def __aexit__(
         self,
@@ -235,8 +259,14 @@ class Tutor:
         scenes: int | None = None,
         quality: Quality | None = None,
         project_id: str | None = None,
+        queue_seconds: float | None = None,
     ) -> tuple[VideoSession, int]:
-        """Validate a request and record a queued session (no rendering yet)."""
+        """Validate a request and record a queued session (no rendering yet).
+
+        Args:
+            queue_seconds: how long the session may stay queued before recovery counts
+                its job as lost (default TUTOR_LEASE_SECONDS: it is about to start).
+        """
         prompt = check_prompt(prompt)
         count = check_scene_count(
             scenes if scenes is not None else (parse_scene_count(prompt) or DEFAULT_SCENES)
@@ -265,14 +295,15 @@ class Tutor:
                 job_id=new_correlation_id(),
             )
         )
-        # Queued for its job: if that job never starts, the session counts as lost
-        # after TUTOR_QUEUE_TIMEOUT and recovery marks it `error`.
+        # Queued for its job: if that job never starts, the session counts as lost once
+        # its lease runs out, and recovery marks it `error`.
+        wait = self.settings.lease_seconds if queue_seconds is None else queue_seconds
         session = await self.store.update_session(
             session.id,
             revision=session.revision,
             expected_status=SessionStatus.IDLE,
             status=states.session_transition(session.status, SessionStatus.QUEUED),
-            lease_expires_at=now_ms() + self.settings.queue_timeout * 1000.0,
+            lease_expires_at=now_ms() + wait * 1000.0,
         )
         return session, count
 
@@ -393,8 +424,19 @@ class Tutor:
         """Record a session and queue its generation; returns at once.
 
         Call `await tutor.start_queue()` first, in the task that will leave `async with`.
+
+        A durable queue (a broker) keeps the job if this process dies, so the session
+        may wait TUTOR_QUEUE_TIMEOUT; with the in-process queue this process renews the
+        session's lease until the job starts, so a crash is recovered within
+        TUTOR_LEASE_SECONDS.
         """
-        session, count = await self.create_session(prompt, scenes=scenes, quality=quality)
+        durable = bool(getattr(self.queue, "durable", False))
+        session, count = await self.create_session(
+            prompt,
+            scenes=scenes,
+            quality=quality,
+            queue_seconds=self.settings.queue_timeout if durable else None,
+        )
         job = Job(
             id=session.job_id or new_correlation_id(),
             kind=JobKind.GENERATE,

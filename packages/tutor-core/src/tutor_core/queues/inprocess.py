@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -19,7 +20,7 @@ from tutor_core.errors import (
 from tutor_core.interfaces import JobRunner
 from tutor_core.models import Job, JobInfo, JobState
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("tutor.queue")
 
 _FINAL = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 
@@ -48,6 +49,8 @@ class InProcessQueue:
     """
 
     name = "inprocess"
+    durable = False
+    """Jobs live in this process: they are lost if it dies (see `Tutor.submit_generate`)."""
 
     def __init__(self, concurrency: int = 1) -> None:
         if concurrency < 1:
@@ -60,6 +63,7 @@ class InProcessQueue:
         self._runner: JobRunner | None = None
         self._tg: TaskGroup | None = None
         self._jobs: dict[str, _Entry] = {}
+        self._helper_scopes: list[anyio.CancelScope] = []
 
     def bind(self, runner: JobRunner) -> None:
         """Set the coroutine function that runs a job."""
@@ -132,6 +136,21 @@ class InProcessQueue:
         finally:
             entry.done.set()
 
+    def run_in_background(self, fn: Callable[[], Awaitable[None]]) -> None:
+        """Run a helper task beside the jobs until the queue closes (e.g. lease renewals)."""
+        if self._tg is None:
+            raise ConfigurationError(
+                "the in-process queue is not started", hint="start it before adding helpers"
+            )
+        scope = anyio.CancelScope()
+        self._helper_scopes.append(scope)
+
+        async def helper() -> None:
+            with scope:
+                await fn()
+
+        self._tg.start_soon(helper, name="queue helper")
+
     def _entry(self, job_id: str) -> _Entry:
         try:
             return self._jobs[job_id]
@@ -179,5 +198,8 @@ class InProcessQueue:
         for entry in self._jobs.values():
             if entry.state not in _FINAL:
                 entry.scope.cancel()
+        for scope in self._helper_scopes:
+            scope.cancel()
+        self._helper_scopes.clear()
         if tg is not None:
             await tg.__aexit__(exc_type, exc, tb)
