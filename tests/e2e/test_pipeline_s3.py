@@ -55,3 +55,27 @@ async def test_generate_edit_export_on_s3(
         o["Key"] for o in s3.list_objects_v2(Bucket=s3_env.source_bucket).get("Contents", [])
     }
     assert first.s3_source_key in source_keys and first.s3_spec_key in source_keys
+
+
+async def test_presigned_chunk_urls_are_made_when_read(s3_env: Any) -> None:
+    """Without a CDN chunks are private: each read presigns a fresh URL; none is stored."""
+    import httpx
+
+    from tutor_core.hashing import sha256_hex
+    from tutor_core.narration.silent import SilentNarrator
+    from tutor_core.testing import FakeRenderer, ScriptedAgent
+
+    settings = Settings(quality="draft")
+    async with Tutor(
+        settings, renderer=FakeRenderer(), agent=ScriptedAgent(), narrator=SilentNarrator()
+    ) as tutor:
+        view = await tutor.generate("explain tides", scenes=1)
+        scene = view.scenes[0]
+        assert scene.s3_chunk_url and "X-Amz-Signature=" in scene.s3_chunk_url
+        async with httpx.AsyncClient() as client:
+            got = await client.get(scene.s3_chunk_url)
+            subtitles = await client.get(str(scene.s3_subtitles_url))
+        assert got.status_code == 200 and sha256_hex(got.content) == scene.checksum
+        assert subtitles.status_code == 200 and subtitles.text.startswith("WEBVTT")
+        stored = await tutor.store.get_scene(scene.id)
+        assert not {k for k in stored.model_dump() if k.endswith("_url")}
