@@ -211,7 +211,15 @@ JobRunner = Callable[[Job], Awaitable[None]]
 
 @runtime_checkable
 class JobQueue(Protocol):
-    """Runs jobs in the background."""
+    """Runs jobs in the background.
+
+    Optional attributes that `Tutor` looks for: `durable` (True when queued jobs outlive
+    the submitting process, as with a broker; then a queued session may wait
+    TUTOR_QUEUE_TIMEOUT) and `run_in_background(fn)` (a helper task beside the jobs,
+    where a non-durable queue's process renews the leases of the sessions it queued).
+    A job may be delivered more than once; the pipeline finishes what an earlier
+    delivery began.
+    """
 
     name: str
 
