@@ -17,19 +17,16 @@ from __future__ import annotations
 import ast
 import builtins
 import cmath
-import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from tutor_render_manim.api_catalog import ApiCatalog, CallSpec
 from tutor_render_manim.docs_models import ApiProblem, ValidationReport
 
-if TYPE_CHECKING:
-    from tutor_render_manim.manim_introspect import Snapshot
-
-CATALOG_FORMAT = 1
+__all__ = ["OLD_KEYWORDS", "OLD_NAMES", "ApiCatalog", "check_api", "validate_scene"]
 
 _BUILTINS = frozenset(dir(builtins))
 _MODULE_DUNDERS = frozenset(
@@ -71,182 +68,6 @@ OLD_KEYWORDS: dict[str, str] = {
     "text_size": "font_size",
 }
 """Keyword arguments of older Manim versions and their replacements."""
-
-
-# --------------------------------------------------------------------------- catalog
-
-
-@dataclass(frozen=True)
-class CallSpec:
-    """What a Manim callable accepts and returns."""
-
-    label: str
-    keywords: tuple[str, ...]
-    """Accepted keywords, the callable's own first, then along its `**kwargs` chain."""
-    open: bool
-    returns: str | None = None
-
-    def accepts(self, name: str) -> bool:
-        return self.open or name in self.keywords
-
-
-@dataclass
-class ClassSpec:
-    """One Manim class as the checker sees it."""
-
-    name: str
-    bases: list[str]
-    own: frozenset[str]
-    instance: frozenset[str]
-    external: frozenset[str]
-    dynamic: str
-    init: CallSpec
-    methods: dict[str, CallSpec]
-    _all: frozenset[str] | None = None
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """What a name of `from manim import *` is."""
-
-    kind: Literal["class", "function", "constant", "module", "other"]
-    ref: str | None = None
-
-
-class ApiCatalog:
-    """The installed Manim's names, class attributes and accepted keywords."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        if data.get("format") != CATALOG_FORMAT:
-            raise ValueError("catalog data has an unknown format; rebuild the docs index")
-        self.manim_version: str = data["manim_version"]
-        self.star_names: frozenset[str] = frozenset(data["star_names"])
-        self.namespace: dict[str, Symbol] = {
-            name: Symbol(kind=v[0], ref=v[1]) for name, v in data["namespace"].items()
-        }
-        self.modules: dict[str, frozenset[str]] = {
-            name: frozenset(names) for name, names in data["modules"].items()
-        }
-        self.functions: dict[str, CallSpec] = {
-            name: _spec(v) for name, v in data["functions"].items()
-        }
-        self.classes: dict[str, ClassSpec] = {}
-        for name, v in data["classes"].items():
-            self.classes[name] = ClassSpec(
-                name=name,
-                bases=v["bases"],
-                own=frozenset(v["own"]),
-                instance=frozenset(v["instance"]),
-                external=frozenset(v["external"]),
-                dynamic=v["dynamic"],
-                init=_spec(v["init"]),
-                methods={m: _spec(s) for m, s in v["methods"].items()},
-            )
-
-    @classmethod
-    def from_snapshot(cls, snapshot: Snapshot) -> ApiCatalog:
-        """Build the catalog from an introspection snapshot."""
-        return cls(catalog_data(snapshot))
-
-    @classmethod
-    def from_json(cls, text: str) -> ApiCatalog:
-        return cls(json.loads(text))
-
-    def attributes(self, class_name: str) -> frozenset[str]:
-        """Every attribute an instance of the class has (own, inherited, set in methods)."""
-        spec = self.classes[class_name]
-        if spec._all is None:
-            names: set[str] = set(spec.external)
-            for base in spec.bases:
-                b = self.classes.get(base)
-                if b is not None:
-                    names |= b.own | b.instance
-            spec._all = frozenset(names)
-        return spec._all
-
-    def method(self, class_name: str, attr: str) -> CallSpec | None:
-        """The spec of `attr` on the class, found along its bases."""
-        spec = self.classes.get(class_name)
-        if spec is None:
-            return None
-        for base in spec.bases:
-            b = self.classes.get(base)
-            if b is None:
-                continue
-            if attr in b.methods:
-                return b.methods[attr]
-            if attr in b.own:
-                return None
-        return None
-
-    def dynamic(self, class_name: str) -> str:
-        spec = self.classes.get(class_name)
-        return spec.dynamic if spec is not None else "any"
-
-
-def _spec(v: dict[str, Any]) -> CallSpec:
-    return CallSpec(
-        label=v["label"], keywords=tuple(v["kw"]), open=v["open"], returns=v.get("returns")
-    )
-
-
-def catalog_data(snapshot: Snapshot) -> dict[str, Any]:
-    """The JSON-able catalog of a snapshot (stored in the docs index)."""
-    entries = {e.name: e for e in snapshot.entries}
-
-    def spec(label: str, entry: Any) -> dict[str, Any]:
-        kw = entry.keywords
-        return {
-            "label": label,
-            "kw": list(dict.fromkeys(p.name for p in kw.accepted)) if kw else [],
-            "open": bool(kw.open) if kw else True,
-            "returns": entry.returns,
-        }
-
-    classes: dict[str, Any] = {}
-    functions: dict[str, Any] = {}
-    for e in snapshot.entries:
-        if e.kind == "class":
-            short = e.name.rsplit(".", 1)[-1]
-            methods = {}
-            for member in e.own_members:
-                m = entries.get(f"{e.name}.{member}")
-                if m is not None and m.kind == "method":
-                    methods[member] = spec(f"{short}.{member}", m)
-            classes[e.name] = {
-                "bases": e.bases,
-                "own": e.own_members,
-                "instance": e.instance_attributes,
-                "external": e.external_attributes,
-                "dynamic": e.dynamic_attributes,
-                "init": spec(short, e),
-                "methods": methods,
-            }
-        elif e.kind == "function":
-            functions[e.name] = spec(e.name, e)
-    namespace: dict[str, list[str | None]] = {}
-    for name in snapshot.star_names:
-        entry = entries.get(name)
-        if name in snapshot.star_modules:
-            module = snapshot.star_modules[name]
-            namespace[name] = ["module", module if module in snapshot.modules else None]
-        elif entry is None:
-            namespace[name] = ["other", None]
-        elif entry.kind == "class":
-            namespace[name] = ["class", name]
-        elif entry.kind == "function":
-            namespace[name] = ["function", name]
-        else:
-            namespace[name] = ["constant", entry.value_type]
-    return {
-        "format": CATALOG_FORMAT,
-        "manim_version": snapshot.manim_version,
-        "star_names": snapshot.star_names,
-        "namespace": namespace,
-        "modules": snapshot.modules,
-        "functions": functions,
-        "classes": classes,
-    }
 
 
 # --------------------------------------------------------------------------- types
@@ -320,6 +141,8 @@ class _UserClass:
     node: ast.ClassDef
     scope: _Scope
     self_attrs: set[str] = field(default_factory=set)
+    self_values: dict[str, list[ast.expr | None]] = field(default_factory=dict)
+    """`self.x = value` assignments in its methods (None for other kinds of stores)."""
 
 
 class _ScopeBuilder:
@@ -457,20 +280,33 @@ class _ScopeBuilder:
             if arg.annotation is not None:
                 yield arg.annotation, scope
         if owner is not None and positional:
-            self_name = positional[0].arg
-            for sub in ast.walk(node):
-                if (
-                    isinstance(sub, ast.Attribute)
-                    and isinstance(sub.ctx, ast.Store)
-                    and isinstance(sub.value, ast.Name)
-                    and sub.value.id == self_name
-                ):
-                    owner.self_attrs.add(sub.attr)
+            self._self_stores(node, positional[0].arg, owner)
         if isinstance(node, ast.Lambda):
             yield node.body, inner
         else:
             for stmt in node.body:
                 yield stmt, inner
+
+    def _self_stores(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+        self_name: str,
+        owner: _UserClass,
+    ) -> None:
+        """Record the attributes a method sets on `self`, and the value when it is plain."""
+        plain: dict[int, ast.expr] = {}
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                plain[id(sub.targets[0])] = sub.value
+        for sub in ast.walk(node):
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.ctx, ast.Store)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id == self_name
+            ):
+                owner.self_attrs.add(sub.attr)
+                owner.self_values.setdefault(sub.attr, []).append(plain.get(id(sub)))
 
     def _method_owner(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: _Scope
@@ -759,6 +595,8 @@ class _Checker:
             user = self.user_classes.get(base.name)
             if user is None or attr in user.scope.bindings:
                 return None
+            if attr in user.self_values:
+                return self._self_attr_type(user, attr)
             manim_base = self._manim_base(user)
             if manim_base is None:
                 return None
@@ -778,6 +616,15 @@ class _Checker:
             spec = self.catalog.method(manim_base, attr)
             return _Method(_ClassObj(manim_base), attr, spec) if spec is not None else None
         return None
+
+    def _self_attr_type(self, user: _UserClass, attr: str) -> _Type | None:
+        """The type of `self.attr` when every assignment to it gives the same type."""
+        found: set[_Type | None] = set()
+        for value in user.self_values[attr]:
+            found.add(self.infer(value) if value is not None else None)
+            if None in found or len(found) > 1:
+                return None
+        return next(iter(found)) if found else None
 
     def _call_type(self, call: ast.Call, depth: int) -> _Type | None:
         func = call.func
@@ -966,6 +813,10 @@ def _suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     for match in get_close_matches(word, pool, n=n, cutoff=0.6):
         if match not in out and match != word:
             out.append(match)
+    if not out and len(word) >= 3:
+        # abbreviations: `side` for `side_length`, `width` for `stroke_width`
+        parts = [c for c in pool if word.lower() in c.lower().split("_")]
+        out.extend(sorted(parts, key=len)[:n])
     return out[:n]
 
 
@@ -1050,11 +901,16 @@ def validate_scene(
         summary = f"{len(problems)} problem(s): {', '.join(parts)}; fix them and validate again"
     else:
         summary = f"no problems: the code passes the policy and uses Manim {catalog.manim_version}"
+    found_class = scene_class
+    if found_class is None and len(code) <= MAX_CODE_CHARS:
+        try:
+            found_class = find_scene_class(code)
+        except (RecursionError, MemoryError, ValueError):
+            found_class = None
     return ValidationReport(
         ok=not problems,
         manim_version=catalog.manim_version,
-        scene_class=scene_class
-        or (find_scene_class(code) if len(code) <= MAX_CODE_CHARS else None),
+        scene_class=found_class,
         problems=problems,
         summary=summary,
     )

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tutor_core.errors import ConfigurationError, NotFound
 from tutor_render_manim import __version__
-from tutor_render_manim.api_check import ApiCatalog, catalog_data
+from tutor_render_manim.api_catalog import ApiCatalog, catalog_data
 from tutor_render_manim.docs_models import ApiEntry, ApiPage, Example, SearchHit
 from tutor_render_manim.manim_introspect import Snapshot, collect
 

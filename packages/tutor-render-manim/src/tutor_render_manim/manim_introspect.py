@@ -110,6 +110,20 @@ def split_examples(doc: str) -> tuple[str, list[tuple[str, dict[str, str], str]]
     return "\n".join(out), found
 
 
+def _undoctest(code: str) -> str:
+    """Turn a doctest session (`>>> ` / `... ` prompts and outputs) into plain source."""
+    lines = code.splitlines()
+    if not any(line.startswith(">>>") for line in lines):
+        return code
+    out = []
+    for line in lines:
+        if line.startswith((">>> ", "... ")):
+            out.append(line[4:])
+        elif line in (">>>", "..."):
+            out.append("")
+    return "\n".join(out)
+
+
 class _Pretty:
     """Short, stable reprs for defaults: `RED` not `ManimColor('#FC6255')`, no addresses."""
 
@@ -568,7 +582,12 @@ class _Collector:
         names: list[str] = []
         if ".opengl" in owner:  # examples for the OpenGL renderer; tutor renders with Cairo
             found = []
-        for scene, options, code in found:
+        for scene, options, block in found:
+            code = _undoctest(block)
+            try:
+                compile(code, scene, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue  # a broken example would only mislead
             name = scene
             n = 2
             while name in self.examples:
