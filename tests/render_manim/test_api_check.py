@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor_render_manim.api_check import ApiCatalog, check_api, validate_scene
+from tutor_render_manim.api_check import MAX_PROBLEMS, ApiCatalog, check_api, validate_scene
 from tutor_render_manim.docs_index import DocsIndex
 
 
@@ -346,3 +346,11 @@ def test_deeply_nested_code_gives_a_problem_not_a_crash(catalog: ApiCatalog) -> 
     deep = "x = " + "Circle()." * 3000 + "shift(UP)\n"
     report = validate_scene("from manim import *\n" + deep, catalog)
     assert not report.ok
+
+
+def test_a_flood_of_mistakes_is_capped(catalog: ApiCatalog) -> None:
+    body = "\n".join(f"Circle().not_a_method_{i}()" for i in range(200))
+    problems = check_api(scene(body), catalog)
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].code == "too-many-problems"
+    assert f"{200 - MAX_PROBLEMS} more" in problems[-1].message

@@ -18,7 +18,7 @@ import ast
 import builtins
 import cmath
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any, Literal
@@ -27,6 +27,10 @@ from tutor_render_manim.api_catalog import ApiCatalog, CallSpec
 from tutor_render_manim.docs_models import ApiProblem, ValidationReport
 
 __all__ = ["OLD_KEYWORDS", "OLD_NAMES", "ApiCatalog", "check_api", "validate_scene"]
+
+MAX_CODE_CHARS = 200_000
+MAX_PROBLEMS = 40
+"""Problems listed per check; the rest are counted (a model fixes a few at a time anyway)."""
 
 _BUILTINS = frozenset(dir(builtins))
 _MODULE_DUNDERS = frozenset(
@@ -347,6 +351,9 @@ class _Checker:
         self.version = catalog.manim_version
         self.problems: list[ApiProblem] = []
         self._reported: set[tuple[str, ...]] = set()
+        self._candidates: frozenset[str] | None = None
+        self.hidden = 0
+        """Problems found after the first MAX_PROBLEMS (counted, not listed)."""
         self._memo: dict[int, _Type | None] = {}
         self._active: set[int] = set()
         self.manim_star = "manim" in builder.star_imports
@@ -368,12 +375,17 @@ class _Checker:
         key: tuple[str, ...],
         message: str,
         node: ast.AST,
-        suggestions: list[str],
+        suggest: Callable[[], list[str]],
         ask: bool = True,
     ) -> None:
+        """Record a problem once per key; suggestions are computed only for listed ones."""
         if key in self._reported:
             return
         self._reported.add(key)
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.hidden += 1
+            return
+        suggestions = suggest()
         if suggestions and ask:
             quoted = " or ".join(f"`{s}`" for s in suggestions)
             message += f"; did you mean {quoted}?"
@@ -389,31 +401,29 @@ class _Checker:
         )
 
     # -- imports
-    def check_imports(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and not node.level:
-                module = node.module or ""
-                if module.split(".")[0] != "manim":
-                    continue
-                if not self._module_exists(module, node):
-                    continue
-                names = self.catalog.modules[module]
-                for alias in node.names:
-                    if alias.name == "*" or alias.name in names:
-                        continue
-                    if f"{module}.{alias.name}" in self.catalog.modules:
-                        continue
-                    self.report(
-                        "unknown-name",
-                        ("import", module, alias.name),
-                        f"`{module}` has no name `{alias.name}` in Manim {self.version}",
-                        node,
-                        _suggest(alias.name, (n for n in names if not n.startswith("_"))),
-                    )
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] == "manim":
-                        self._module_exists(alias.name, node)
+    def check_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "manim":
+                    self._module_exists(alias.name, node)
+            return
+        module = node.module or ""
+        if node.level or module.split(".")[0] != "manim" or not self._module_exists(module, node):
+            return
+        names = self.catalog.modules[module]
+        public = [n for n in names if not n.startswith("_")]
+        for alias in node.names:
+            if alias.name == "*" or alias.name in names:
+                continue
+            if f"{module}.{alias.name}" in self.catalog.modules:
+                continue
+            self.report(
+                "unknown-name",
+                ("import", module, alias.name),
+                f"`{module}` has no name `{alias.name}` in Manim {self.version}",
+                node,
+                lambda word=alias.name: _suggest(word, public),  # type: ignore[misc]
+            )
 
     def _module_exists(self, module: str, node: ast.AST) -> bool:
         if module in self.catalog.modules:
@@ -423,7 +433,7 @@ class _Checker:
             ("module", module),
             f"there is no module `{module}` in Manim {self.version}",
             node,
-            _suggest(module, self.catalog.modules),
+            lambda: _suggest(module, self.catalog.modules),
         )
         return False
 
@@ -460,7 +470,7 @@ class _Checker:
                 f"`{name}` is a Manim name but is never imported: add `from manim import *` "
                 "at the top of the file",
                 node,
-                [],
+                list,
             )
             return
         renamed = OLD_NAMES.get(name)
@@ -471,15 +481,10 @@ class _Checker:
                 f"`{name}` is from an older Manim (or ManimGL) and does not exist in Manim "
                 f"{self.version}: {renamed[1]}",
                 node,
-                [renamed[0]],
+                lambda: [renamed[0]],
                 ask=False,
             )
             return
-        candidates: set[str] = set(self._bound_names())
-        candidates |= {n for n in _BUILTINS if not n.startswith("_")}
-        candidates |= self.extra_star
-        if self.manim_star:
-            candidates |= self.catalog.star_names
         where = f"in Manim {self.version}" if self.manim_star else "(it is never defined)"
         self.report(
             "unknown-name",
@@ -488,8 +493,18 @@ class _Checker:
             if self.manim_star
             else f"`{name}` is not defined {where}",
             node,
-            _suggest(name, candidates),
+            lambda: _suggest(name, self._name_candidates()),
         )
+
+    def _name_candidates(self) -> frozenset[str]:
+        if self._candidates is None:
+            names: set[str] = set(self._bound_names())
+            names |= {n for n in _BUILTINS if not n.startswith("_")}
+            names |= self.extra_star
+            if self.manim_star:
+                names |= self.catalog.star_names
+            self._candidates = frozenset(names)
+        return self._candidates
 
     def _bound_names(self) -> Iterator[str]:
         scopes = [self.b.module, *(c.scope for c in self.b.classes.values())]
@@ -716,7 +731,7 @@ class _Checker:
                 ("module-attr", base.name, attr),
                 f"module `{base.name}` has no attribute `{attr}` in Manim {self.version}",
                 node,
-                _suggest(attr, (n for n in names if not n.startswith("_"))),
+                lambda: _suggest(attr, (n for n in names if not n.startswith("_"))),
             )
             return
         if isinstance(base, (_Instance, _ClassObj)):
@@ -757,7 +772,7 @@ class _Checker:
             ("attr", base.name, attr),
             f"{label} no attribute `{attr}` in Manim {self.version}{extra}",
             node,
-            _suggest(attr, public),
+            lambda: _suggest(attr, public),
         )
 
     # -- keyword arguments
@@ -780,23 +795,28 @@ class _Checker:
             shown = ", ".join(accepted[:10])
             if len(accepted) > 10:
                 shown += f", ... ({len(accepted)} in all; get_api('{spec.label}') lists them)"
-            suggestions = _suggest(kw.arg, accepted)
-            renamed = OLD_KEYWORDS.get(kw.arg)
-            if renamed and renamed in spec.keywords:
-                suggestions = [renamed, *(s for s in suggestions if s != renamed)]
+
+            def suggest(word: str = kw.arg, accepted: list[str] = accepted) -> list[str]:
+                found = _suggest(word, accepted)
+                renamed = OLD_KEYWORDS.get(word)
+                if renamed and renamed in accepted:
+                    found = [renamed, *(s for s in found if s != renamed)]
+                return found
+
             self.report(
                 "unknown-keyword",
                 ("kw", spec.label, kw.arg, str(node.lineno)),
                 f"`{spec.label}()` has no keyword argument `{kw.arg}` in Manim {self.version} "
                 f"(it accepts: {shown or 'no keyword arguments'})",
                 kw,
-                suggestions,
+                suggest,
             )
 
     def run(self, tree: ast.Module) -> None:
-        self.check_imports(tree)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.check_import(node)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.check_name(node)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 self.check_attribute(node)
@@ -821,8 +841,6 @@ def _suggest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
 
 
 # --------------------------------------------------------------------------- entry points
-
-MAX_CODE_CHARS = 200_000
 
 
 def check_api(code: str, catalog: ApiCatalog) -> list[ApiProblem]:
@@ -856,7 +874,17 @@ def check_api(code: str, catalog: ApiCatalog) -> list[ApiProblem]:
                 check="api",
             )
         ]
-    return sorted(checker.problems, key=lambda p: (p.line or 0, p.column or 0, p.code))
+    problems = sorted(checker.problems, key=lambda p: (p.line or 0, p.column or 0, p.code))
+    if checker.hidden:
+        problems.append(
+            ApiProblem(
+                code="too-many-problems",
+                message=f"{checker.hidden} more problem(s) like these were not listed; fix "
+                "these and validate again",
+                check="api",
+            )
+        )
+    return problems
 
 
 def validate_scene(
