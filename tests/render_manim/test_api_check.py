@@ -93,6 +93,13 @@ def test_keywords_inherited_through_kwargs_are_accepted(catalog: ApiCatalog) -> 
         ("circle = Circle()\nself.add(circl)", "unknown-name", "circle"),
         ("s = Square(side=2)", "unknown-keyword", "side_length"),
         ("Dot().get_centre()", "unknown-attribute", "get_center"),
+        ("c = Circle()\nself.play(c.animate.shfit(UP))", "unknown-attribute", "shift"),
+        ("self.play(Dot().animate.shift(UP).set_colour(RED))", "unknown-attribute", "set_color"),
+        (
+            "self.play(Dot().animate(run_time=2).scale(2, about_pont=ORIGIN))",
+            "unknown-keyword",
+            "about_point",
+        ),
     ],
 )
 def test_common_mistakes_are_caught(
@@ -131,6 +138,8 @@ def test_common_mistakes_are_caught(
         "match 3:\n    case int(v):\n        print(v)",
         "import numpy as np\nx = np.linspace(0, 1, 5).anything",
         "self.add(Dot().get_center(), Circle().get_radius())",
+        "c = Circle()\nself.play(c.animate(run_time=2, rate_func=linear).shift(UP).scale(2))",
+        "self.play(Square().animate.set_fill(BLUE, opacity=0.5).rotate(PI / 4))",
         "t = ValueTracker(0)\nself.add(always_redraw(lambda: Dot(t.get_value() * RIGHT)))",
     ],
 )

@@ -122,6 +122,17 @@ class ApiCatalog:
                 return None
         return None
 
+    def method_owner(self, class_name: str, attr: str) -> str | None:
+        """The Manim class that defines `attr` for this class (None: not found)."""
+        spec = self.classes.get(class_name)
+        if spec is None:
+            return None
+        for base in spec.bases:
+            b = self.classes.get(base)
+            if b is not None and attr in b.own:
+                return base
+        return None
+
     def dynamic(self, class_name: str) -> str:
         spec = self.classes.get(class_name)
         return spec.dynamic if spec is not None else "any"

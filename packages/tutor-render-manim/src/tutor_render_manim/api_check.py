@@ -99,7 +99,7 @@ class _Function:
 
 @dataclass(frozen=True)
 class _Method:
-    owner: _Instance | _UserInstance | _ClassObj
+    owner: _Instance | _UserInstance | _ClassObj | _Animate
     attr: str
     spec: CallSpec
 
@@ -119,8 +119,23 @@ class _Super:
     name: str
 
 
+@dataclass(frozen=True)
+class _Animate:
+    """`mob.animate`: calling a method of the mobject on it builds an animation."""
+
+    target: _Instance | _UserInstance
+
+
 _Type = (
-    _ClassObj | _Instance | _Module | _Function | _Method | _UserClassObj | _UserInstance | _Super
+    _ClassObj
+    | _Instance
+    | _Module
+    | _Function
+    | _Method
+    | _UserClassObj
+    | _UserInstance
+    | _Super
+    | _Animate
 )
 
 
@@ -603,6 +618,13 @@ class _Checker:
             if base.name.startswith("manim") and attr in self.catalog.namespace:
                 return self._symbol_type(attr)
             return None
+        if isinstance(base, _Animate):
+            inner = self._attribute_type(base.target, attr)
+            return _Method(base, attr, inner.spec) if isinstance(inner, _Method) else None
+        if attr == "animate" and isinstance(base, (_Instance, _UserInstance)):
+            if self._has_animate(base):
+                return _Animate(base)
+            return None
         if isinstance(base, (_Instance, _ClassObj)):
             spec = self.catalog.method(base.name, attr)
             return _Method(base, attr, spec) if spec is not None else None
@@ -632,6 +654,19 @@ class _Checker:
             return _Method(_ClassObj(manim_base), attr, spec) if spec is not None else None
         return None
 
+    def _has_animate(self, base: _Instance | _UserInstance) -> bool:
+        """True when `.animate` is Manim's animation builder on this object."""
+        name = base.name
+        if isinstance(base, _UserInstance):
+            user = self.user_classes.get(base.name)
+            if user is None or "animate" in user.scope.bindings or "animate" in user.self_attrs:
+                return False
+            found = self._manim_base(user)
+            if found is None:
+                return False
+            name = found
+        return self.catalog.method_owner(name, "animate") == "Mobject"
+
     def _self_attr_type(self, user: _UserClass, attr: str) -> _Type | None:
         """The type of `self.attr` when every assignment to it gives the same type."""
         found: set[_Type | None] = set()
@@ -648,6 +683,10 @@ class _Checker:
             owner = self._enclosing_class(scope)
             return _Super(owner.name) if owner is not None else None
         callee = self.infer(func, depth + 1)
+        if isinstance(callee, _Animate):
+            return callee  # `mob.animate(run_time=2)` is the builder again
+        if isinstance(callee, _Method) and isinstance(callee.owner, _Animate):
+            return callee.owner  # each method call on the builder returns the builder
         if isinstance(callee, _ClassObj):
             return _Instance(callee.name)
         if isinstance(callee, _UserClassObj):
@@ -720,6 +759,8 @@ class _Checker:
         if attr.startswith("__") and attr.endswith("__"):
             return  # dunders are the code policy's business
         base = self.infer(node.value)
+        if isinstance(base, _Animate):
+            base = base.target  # `mob.animate.x` calls `mob.x`
         if base is None:
             return
         if isinstance(base, _Module):
