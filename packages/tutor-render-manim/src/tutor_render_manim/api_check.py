@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import builtins
 import cmath
+import functools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -437,7 +438,7 @@ class _Checker:
                 ("import", module, alias.name),
                 f"`{module}` has no name `{alias.name}` in Manim {self.version}",
                 node,
-                lambda word=alias.name: _suggest(word, public),  # type: ignore[misc]
+                functools.partial(_suggest, alias.name, public),
             )
 
     def _module_exists(self, module: str, node: ast.AST) -> bool:
@@ -641,10 +642,12 @@ class _Checker:
             return _Method(base, attr, spec) if spec is not None else None
         if isinstance(base, _Super):
             user = self.user_classes.get(base.name)
-            manim_base = self._manim_base(user) if user is not None else None
+            if user is None:
+                return None
+            manim_base = self._manim_base(user)
+            # With a user class among the bases, super() may land in user code.
             if manim_base is None or any(
-                isinstance(self.infer(b), _UserClassObj)
-                for b in user.node.bases  # type: ignore[union-attr]
+                isinstance(self.infer(b), _UserClassObj) for b in user.node.bases
             ):
                 return None
             if attr == "__init__":
@@ -712,8 +715,8 @@ class _Checker:
             if scope.kind == "function" and scope.parent is not None:
                 for bindings in scope.bindings.values():
                     for kind, value in bindings:
-                        if kind == "self":
-                            return value  # type: ignore[no-any-return]
+                        if kind == "self" and isinstance(value, _UserClass):
+                            return value
             scope = scope.parent
         return None
 

@@ -13,13 +13,17 @@ from pydantic import BaseModel, Field
 from tutor_core.models import Problem
 
 ApiKind = Literal["class", "function", "method", "property", "constant", "module"]
+ParamKind = Literal[
+    "positional", "positional_or_keyword", "keyword", "var_positional", "var_keyword"
+]
+DynamicAttributes = Literal["none", "get_set", "any"]
 
 
 class Param(BaseModel):
     """One parameter of a signature, or one keyword argument a call accepts."""
 
     name: str
-    kind: Literal["positional", "positional_or_keyword", "keyword", "var_positional", "var_keyword"]
+    kind: ParamKind
     default: str | None = None
     """`repr` of the default value (None when the parameter is required)."""
     annotation: str | None = None
@@ -75,7 +79,7 @@ class ApiEntry(BaseModel):
     """Classes: `self.x = ...` attributes set by this class's own methods."""
     external_attributes: list[str] = Field(default_factory=list)
     """Classes: attributes inherited from non-Manim bases (`object`, ...)."""
-    dynamic_attributes: Literal["none", "get_set", "any"] = "none"
+    dynamic_attributes: DynamicAttributes = "none"
     """Classes: `get_set` for Mobject's `get_x`/`set_x` helpers; `any` for a catch-all
     `__getattr__`."""
     value_type: str | None = None

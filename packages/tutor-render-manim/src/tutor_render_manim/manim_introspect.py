@@ -21,7 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tutor_render_manim.docs_models import ApiEntry, Example, KeywordInfo, Param
+from tutor_render_manim.docs_models import (
+    ApiEntry,
+    DynamicAttributes,
+    Example,
+    KeywordInfo,
+    Param,
+    ParamKind,
+)
 
 EXAMPLE_URI = "manim://examples/{name}"
 
@@ -33,7 +40,7 @@ _DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\. manim::\s*(?P<name>\w+)\s*$")
 _OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 _STAR_IMPORT = re.compile(r"^from manim import \*\s*$", re.MULTILINE)
 _REF_OPTIONS = ("ref_classes", "ref_functions", "ref_methods", "ref_modules")
-_KINDS = {
+_KINDS: dict[inspect._ParameterKind, ParamKind] = {
     inspect.Parameter.POSITIONAL_ONLY: "positional",
     inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional_or_keyword",
     inspect.Parameter.KEYWORD_ONLY: "keyword",
@@ -324,7 +331,7 @@ class _Walker:
         return [
             Param(
                 name=p.name,
-                kind=_KINDS[p.kind],  # type: ignore[arg-type]
+                kind=_KINDS[p.kind],
                 default=None if p.default is inspect.Parameter.empty else self.pretty(p.default),
                 annotation=_annotation(p),
                 owner=owner,
@@ -426,8 +433,12 @@ class _Walker:
             is_open = is_open or info.open
             if len(chain) == 1:
                 chain.extend(info.chain)
+        unique: list[Param] = []
         seen: set[str] = set()
-        unique = [p for p in accepted if not (p.name in seen or seen.add(p.name))]  # type: ignore[func-returns-value]
+        for p in accepted:  # the first declaration of a name wins (the most derived)
+            if p.name not in seen:
+                seen.add(p.name)
+                unique.append(p)
         return KeywordInfo(accepted=unique, open=is_open, chain=chain)
 
     def _lookup(self, cls: type, name: str, after: type | None = None) -> tuple[type, Any] | None:
@@ -552,7 +563,7 @@ def _instance_attributes(tree: ast.ClassDef | None) -> list[str]:
     return sorted(names)
 
 
-def _dynamic_attributes(cls: type) -> str:
+def _dynamic_attributes(cls: type) -> DynamicAttributes:
     getattr_impl = None
     for base in cls.__mro__:
         if "__getattr__" in base.__dict__:
@@ -642,7 +653,7 @@ class _Collector:
             own_members=own,
             instance_attributes=_instance_attributes(w.sources.klass(cls)),
             external_attributes=sorted(external),
-            dynamic_attributes=_dynamic_attributes(cls),  # type: ignore[arg-type]
+            dynamic_attributes=_dynamic_attributes(cls),
             examples=examples,
         )
         for name, raw in cls.__dict__.items():
