@@ -220,6 +220,8 @@ def test_methods_functions_and_constants(docs_index: DocsIndex) -> None:
         ("Circle()", "Circle"),
         ("Square.next_to", "Mobject.next_to"),
         ("mathtex", "MathTex"),
+        ("axes.plot", "CoordinateSystem.plot"),
+        ("config.frame_width", "manim._config.utils.ManimConfig.frame_width"),
     ],
 )
 def test_names_are_resolved_as_people_write_them(

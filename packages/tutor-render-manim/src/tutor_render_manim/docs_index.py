@@ -299,9 +299,9 @@ class DocsIndex:
             return ApiEntry.model_validate_json(rows[0][0])
         if "." in wanted:
             owner, _, attr = wanted.rpartition(".")
-            cls_entry = self.entry(owner) or next(
-                (e for e in [self._by_lower(owner)] if e is not None), None
-            )
+            cls_entry = self.entry(owner) or self._by_lower(owner)
+            if cls_entry is not None and cls_entry.kind == "constant" and cls_entry.value_type:
+                cls_entry = self.entry(cls_entry.value_type)  # `config.frame_width`
             if cls_entry is not None and cls_entry.kind == "class":
                 for base in cls_entry.bases:
                     member = self.entry(f"{base}.{attr}")

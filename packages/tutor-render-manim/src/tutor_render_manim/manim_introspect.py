@@ -718,18 +718,19 @@ class _Collector:
         value_type = None
         if _is_manim(type(value)) and inspect.isclass(type(value)):
             value_type = w.want_class(type(value))
+        summary = f"{name} = {w.pretty(value)}"
         doc = ""
-        if value_type is not None and type(value).__doc__ and name == "config":
-            doc = _doc_of(type(value))
+        if type(value).__name__ == "ManimConfig":
+            # its repr lists every option: point at the class page instead
+            summary = f"The global Manim configuration; its options are on {value_type}."
+            doc = _clean_roles(_doc_of(type(value)))
         self.entries[name] = ApiEntry(
             name=name,
             kind="constant",
             module=getattr(type(value), "__module__", "builtins"),
             signature=name,
-            summary=f"{name} = {w.pretty(value)}"
-            if value_type != "ManimConfig"
-            else "The global Manim configuration (frame size, colours, ...).",
-            doc=_clean_roles(doc),
+            summary=summary,
+            doc=doc,
             value=w.pretty(value),
             value_type=value_type,
         )
