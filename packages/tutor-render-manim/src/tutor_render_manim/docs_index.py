@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from tutor_core.errors import ConfigurationError, NotFound
+from tutor_core.hashing import sha256_hex
 from tutor_render_manim import __version__
 from tutor_render_manim.api_catalog import ApiCatalog, catalog_data
 from tutor_render_manim.docs_models import ApiEntry, ApiPage, Example, SearchHit
@@ -104,7 +104,7 @@ def manim_fingerprint() -> tuple[str, str]:
             f"tutor-render-manim {__version__}",
         ]
     )
-    return dist.version, hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return dist.version, sha256_hex(payload)[:16]
 
 
 def default_cache_dir() -> Path:
