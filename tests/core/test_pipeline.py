@@ -228,7 +228,8 @@ async def test_scene_timeout_marks_only_that_scene() -> None:
                 await anyio.sleep(3600)
             return await super().render(source, request)
 
-    async with make_tutor(renderer=HangingRenderer(), scene_timeout=1.0) as tutor:
+    # Long enough for the healthy scene on a loaded machine; the other one hangs for an hour.
+    async with make_tutor(renderer=HangingRenderer(), scene_timeout=8.0) as tutor:
         view = await tutor.generate("explain sound", scenes=2)
     assert view.scenes[0].status == SceneStatus.ERROR
     assert "TUTOR_SCENE_TIMEOUT" in (view.scenes[0].error_message or "")
