@@ -17,7 +17,7 @@ from tutor_core import (
     Tutor,
     VideoSession,
 )
-from tutor_core.errors import NotFound, StorageError
+from tutor_core.errors import EditNotUnderstood, NotFound, StorageError
 from tutor_core.interfaces import Bucket
 from tutor_core.logs import correlation_id
 from tutor_core.models import (
@@ -163,25 +163,65 @@ async def test_repair_loop_fixes_a_failing_scene() -> None:
         assert tutor.stats.repairs == 1 and tutor.stats.fallbacks == 0
 
 
-async def test_edit_not_understood_keeps_the_previous_version_and_retry_runs_it() -> None:
-    agent = ScriptedAgent(edits=[])
-    async with make_tutor(agent=agent) as tutor:
+async def test_a_refused_edit_leaves_the_scene_ready_and_says_what_works() -> None:
+    class RefusingAgent(ScriptedAgent):
+        async def edit(self, scene: Any, instruction: str) -> SceneEdit:
+            if "sparkle" in instruction:
+                raise EditNotUnderstood(
+                    f"I do not understand the edit {instruction!r}",
+                    suggestions=["make it slower", "make the title bigger"],
+                    nearest="make it sparkly",
+                )
+            return await super().edit(scene, instruction)
+
+    renderer = FakeRenderer()
+    agent = RefusingAgent(edits=[retitle("Sparkly magnets")])
+    async with make_tutor(agent=agent, renderer=renderer) as tutor:
         view = await tutor.generate("explain magnets", scenes=2)
         first = view.scenes[0]
-        edited = await tutor.edit(first.id, "make it sparkle")
+        renders = renderer.renders
+        with pytest.raises(EditNotUnderstood) as refused:
+            await tutor.edit(first.id, "make it sparkle")
+        assert refused.value.suggestions == ["make it slower", "make the title bigger"]
+        assert refused.value.nearest == "make it sparkly"
+        assert renderer.renders == renders, "a refusal renders nothing"
+
+        after = await tutor.session(view.session.id)
+        scene = after.scenes[0]
+        assert scene.status == SceneStatus.READY and scene.error_message is None
+        assert scene.pending_edit is None
+        assert scene.version == 1 and scene.checksum == first.checksum and scene.playable
+        assert after.session.status == SessionStatus.READY
+        assert after.session.error_message is None
+        with pytest.raises(InvalidInput):  # nothing to retry: the scene did not fail
+            await tutor.retry(first.id)
+
+        edited = await tutor.edit(first.id, "retitle")
+        assert edited.scenes[0].status == SceneStatus.READY
+        assert edited.scenes[0].version == 2
+        assert edited.scenes[0].title == "Sparkly magnets"
+
+
+async def test_a_failed_edit_render_is_an_error_and_retry_runs_it_again() -> None:
+    renderer = FakeRenderer()
+    agent = ScriptedAgent(edits=[retitle("Broken"), retitle("Broken")])
+    async with make_tutor(agent=agent, renderer=renderer, repair_attempts=0) as tutor:
+        view = await tutor.generate("explain magnets", scenes=2)
+        first = view.scenes[0]
+        renderer.fail_on = lambda source: (
+            getattr(source, "spec", None) is not None and (source.spec.title == "Broken")
+        )
+        edited = await tutor.edit(first.id, "retitle")
         scene = edited.scenes[0]
         assert scene.status == SceneStatus.ERROR
-        assert "no edit left" in (scene.error_message or "")
         assert scene.version == 1 and scene.checksum == first.checksum and scene.playable
-        assert scene.pending_edit == "make it sparkle"
+        assert scene.pending_edit == "retitle"
         assert edited.session.status == SessionStatus.READY
-        assert edited.scenes[1].checksum == view.scenes[1].checksum
 
-        agent._edits.append(retitle("Sparkly magnets"))
+        renderer.fail_on = None
         retried = await tutor.retry(first.id)
         assert retried.scenes[0].status == SceneStatus.READY
         assert retried.scenes[0].version == 2
-        assert retried.scenes[0].title == "Sparkly magnets"
         assert retried.scenes[0].pending_edit is None
 
 

@@ -118,7 +118,41 @@ class AgentError(TutorError):
 
 
 class EditNotUnderstood(AgentError):
-    """An edit instruction that the agent cannot apply (never a silent no-op)."""
+    """An edit instruction that the agent cannot apply (never a silent no-op).
+
+    A refusal is an answer, not a failure: the scene is unchanged, and the fields
+    below let a CLI, a server or a web app show what does work without parsing text.
+
+    Attributes:
+        suggestions: a few instructions that do work on this scene.
+        nearest: the supported phrasing closest to what was asked, if one is close.
+        clause: the part of the instruction that was not understood.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        suggestions: Sequence[str] = (),
+        nearest: str | None = None,
+        clause: str | None = None,
+    ) -> None:
+        self.suggestions = list(suggestions)
+        self.nearest = nearest
+        self.clause = clause
+        if hint is None and (self.suggestions or nearest):
+            hint = refusal_hint(self.suggestions, nearest)
+        super().__init__(message, hint=hint)
+
+
+def refusal_hint(suggestions: Sequence[str], nearest: str | None) -> str:
+    """One short line: the nearest phrasing, then a few that work."""
+    parts = [f'did you mean "{nearest}"?'] if nearest else []
+    others = [s for s in suggestions if s != nearest][:3]
+    if others:
+        parts.append("try: " + ", ".join(f'"{s}"' for s in others))
+    return " ".join(parts)
 
 
 class NarrationError(TutorError):

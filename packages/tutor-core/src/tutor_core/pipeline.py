@@ -32,6 +32,7 @@ from tutor_core.errors import (
     AgentError,
     Busy,
     ConflictError,
+    EditNotUnderstood,
     InvalidInput,
     InvalidTransition,
     NotFound,
@@ -271,8 +272,13 @@ class Pipeline:
     ) -> VideoSession:
         """Edit one scene by instruction; only that scene is re-rendered.
 
+        An instruction the agent does not understand is refused at once: nothing is
+        rendered and the scene stays as it was (ready at its version, no pending edit).
+
         Raises:
             InvalidInput: empty or too long instruction, or a scene that never rendered.
+            EditNotUnderstood: the agent refused the instruction; its `suggestions`
+                are instructions that do work on this scene.
             Busy: another job is making or changing the scene.
             ConflictError: the scene changed (another edit landed) while this one started.
         """
@@ -403,6 +409,8 @@ class Pipeline:
         return await self.store.get_session(session_id)
 
     async def _make_scenes_with_edits(self, scenes: list[Scene], plan: LessonPlan) -> None:
+        # A refused pending edit leaves its scene as it was (logged in
+        # _make_scene_isolated); the other scenes go on.
         async with anyio.create_task_group() as tg:
             for scene in scenes:
                 tg.start_soon(self._make_scene_isolated, scene, plan, scene.pending_edit)
@@ -560,10 +568,12 @@ class Pipeline:
         await self._start_rendering(scene.session_id)
         try:
             claimed = await self._claim(scene.id, check=check, target=target, changes=changes)
-            await self._make_scene_isolated(claimed, None, instruction)
+            refusal = await self._make_scene_isolated(claimed, None, instruction)
         finally:
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
                 await self._finish_session(scene.session_id)
+        if refusal is not None:
+            raise refusal
         return await self.store.get_session(scene.session_id)
 
     async def _claim(
@@ -611,8 +621,12 @@ class Pipeline:
 
     async def _make_scene_isolated(
         self, scene: Scene, plan: LessonPlan | None, instruction: str | None
-    ) -> None:
+    ) -> EditNotUnderstood | None:
         """Make one claimed scene; any failure marks only this scene `error`.
+
+        A refused edit is not a failure: the scene goes back to `ready` at its current
+        version (or `error` if it never rendered) without a pending edit, and the
+        refusal is returned for the caller to show.
 
         Cancellation (Ctrl-C, a cancelled job, `Tutor.aclose()`) marks it `error` too,
         in a shielded clean-up, before the cancellation goes on. If another job takes
@@ -628,6 +642,11 @@ class Pipeline:
                         await self._make_scene(scene.id, plan, instruction)
             if lost.cancelled_caught:
                 log.warning("scene %s was taken over by another job; this job let it go", scene.id)
+        except EditNotUnderstood as refusal:
+            log.info("scene %s: edit refused: %s", scene.id, refusal.message)
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._refuse_edit(scene.id, refusal)
+            return refusal
         except anyio.get_cancelled_exc_class():
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
                 await self._fail_scene(
@@ -649,6 +668,41 @@ class Pipeline:
                 await self._fail_scene(scene.id, message)
         finally:
             keeper.release_scene(scene.id)
+        return None
+
+    async def _refuse_edit(self, scene_id: str, refusal: EditNotUnderstood) -> None:
+        """Put a scene whose edit was refused back as it was: nothing was rendered."""
+        job = _keeper().job_id
+        for _ in range(CLAIM_ATTEMPTS):
+            try:
+                scene = await self.store.get_scene(scene_id)
+            except NotFound:
+                return
+            if scene.job_id != job or scene.status not in states.BUSY_SCENE:
+                return
+            try:
+                if scene.playable:  # version n still plays: it stays the current one
+                    await self._scene_status(
+                        scene,
+                        _Sc.READY,
+                        pending_edit=None,
+                        error_message=None,
+                        lease_expires_at=None,
+                    )
+                else:
+                    await self._scene_status(
+                        scene,
+                        _Sc.ERROR,
+                        pending_edit=None,
+                        error_message=f"edit refused: {refusal.message}",
+                        lease_expires_at=None,
+                    )
+                return
+            except ConflictError:
+                continue
+            except TutorError as exc:
+                log.error("could not put scene %s back after a refused edit: %s", scene_id, exc)
+                return
 
     async def _fail_scene(self, scene_id: str, message: str) -> None:
         """Mark a scene this job holds `error` (a scene it no longer holds is left alone)."""

@@ -5,7 +5,8 @@ errored session goes back to rendering when a scene is edited or retried, and ba
 queued when it is regenerated.
 
 Scene: queued → generating_code → rendering → uploading → ready, any → error;
-ready → generating_code on edit; error → queued on retry. A render that fails is
+ready → generating_code on edit, and straight back (generating_code → ready) when
+the edit is refused before anything is rendered; error → queued on retry. A render that fails is
 repaired in place (rendering → generating_code).
 
 A record in a *busy* status is held by a job (its `job_id` and `lease_expires_at`);
@@ -62,7 +63,7 @@ SCENE = StateMachine[SceneStatus](
     "scene",
     {
         _Sc.QUEUED: frozenset({_Sc.GENERATING_CODE, _Sc.ERROR}),
-        _Sc.GENERATING_CODE: frozenset({_Sc.RENDERING, _Sc.ERROR}),
+        _Sc.GENERATING_CODE: frozenset({_Sc.RENDERING, _Sc.READY, _Sc.ERROR}),
         _Sc.RENDERING: frozenset({_Sc.UPLOADING, _Sc.GENERATING_CODE, _Sc.ERROR}),
         _Sc.UPLOADING: frozenset({_Sc.READY, _Sc.ERROR}),
         _Sc.READY: frozenset({_Sc.GENERATING_CODE, _Sc.ERROR}),

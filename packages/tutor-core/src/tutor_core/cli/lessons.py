@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -13,8 +14,11 @@ import anyio
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
+from tutor_core.cli import invocation
+from tutor_core.errors import EditNotUnderstood
 from tutor_core.models import Scene, SceneStatus, SessionStatus, VideoSession
 from tutor_core.settings import Settings
 from tutor_core.tutor import SessionView, Tutor
@@ -105,6 +109,45 @@ SCENE_HELP = (
     "Which scene: its id (scn_...), its number in your newest session (2), "
     "or SESSION_ID:NUMBER. `tutor show SESSION_ID` lists them."
 )
+
+
+FALLBACK_EDITS = ("make it slower", "make it faster", "change the title to A better title")
+"""Edits any scene of the built-in agent accepts, for refusals that carry no suggestions."""
+
+LONG_HINT = 200
+"""A refusal hint longer than this is a list of everything; the examples say it better."""
+
+
+def _print_refusal(console: Console, exc: EditNotUnderstood, scene_ref: str) -> None:
+    """A refused edit: one line saying so, the reason if short, 2-3 commands that work."""
+    console.print(
+        f"[yellow]not changed:[/] {escape(exc.message)} (the scene is as it was)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if exc.nearest:
+        console.print(f'did you mean "{escape(exc.nearest)}"?', highlight=False)
+    elif exc.hint and not exc.suggestions and len(exc.hint) <= LONG_HINT:
+        console.print(escape(invocation.rewrite(exc.hint)), highlight=False, soft_wrap=True)
+    examples = [s for s in exc.suggestions if s != exc.nearest][:3] or list(FALLBACK_EDITS)
+    console.print("edits that work here:", highlight=False)
+    for example in examples:
+        line = invocation.command(f"edit {shlex.quote(scene_ref)} {shlex.quote(example)}")
+        console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def _refusal_json(exc: EditNotUnderstood) -> None:
+    sys.stdout.write(
+        json.dumps(
+            {
+                "refused": True,
+                "message": exc.message,
+                "suggestions": exc.suggestions,
+                "nearest": exc.nearest,
+            }
+        )
+        + "\n"
+    )
 
 
 def _run(fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -267,8 +310,15 @@ def register(app: typer.Typer) -> None:
             scene = await tutor.resolve_scene(scene_id)
             return await tutor.edit(scene.id, instruction), scene.id
 
-        with Progress(console, enabled=not as_json) as progress:
-            view, resolved = _run(lambda: _with_tutor(_settings(), progress, work))
+        try:
+            with Progress(console, enabled=not as_json) as progress:
+                view, resolved = _run(lambda: _with_tutor(_settings(), progress, work))
+        except EditNotUnderstood as exc:
+            if as_json:
+                _refusal_json(exc)
+            else:
+                _print_refusal(console, exc, scene_id)
+            raise typer.Exit(1) from None
         _emit(view, as_json, console)
         raise typer.Exit(_exit_code(view, resolved))
 

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from tutor_core.cli import invocation
 from tutor_core.errors import TutorError
 
 console = Console()
@@ -25,12 +26,16 @@ def print_json(data: Any) -> None:
 
 
 def print_error(exc: BaseException) -> None:
-    """Print an error as one red line, and its hint (if any) on the next line."""
+    """Print an error as one red line, and its hint (if any) on the next line.
+
+    Commands quoted in the hint (`tutor ...`) are printed as this `tutor` was run.
+    """
     message = exc.message if isinstance(exc, TutorError) else str(exc) or type(exc).__name__
     hint = exc.hint if isinstance(exc, TutorError) else None
     first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     err_console.print(f"[bold red]error:[/] {escape(first_line)}", highlight=False, soft_wrap=True)
     if hint:
+        hint = invocation.rewrite(hint)
         err_console.print(f"[yellow]hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
 
 
