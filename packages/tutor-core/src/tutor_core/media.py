@@ -4,10 +4,18 @@ Every chunk that `mux` writes has the same two streams: the renderer's H.264 vid
 (copied, never re-encoded) and AAC-LC audio at **48 kHz mono**, exactly as long as
 the video. Fixing one audio layout for every chunk is what lets `concat` join
 chunks by stream copy.
+
+The video's timestamps are rewritten too: frame *k* is shown at exactly *k*/30 s in
+the time base 1/15360 (what FFmpeg's mp4 muxer picks for 30 fps), each frame lasting
+512 ticks. Renderers join their own segments by seconds, so a segment whose length
+is not a whole number of frames (an animation slowed by 1.5) leaves one short frame
+and an average rate like 378880/12629; rewriting makes every chunk constant-rate
+by construction, and `check_chunk` refuses any that is not.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import tempfile
@@ -24,13 +32,15 @@ import numpy as np
 import numpy.typing as npt
 
 from tutor_core.errors import MediaError
-from tutor_core.models import MediaInfo, SentenceTiming
+from tutor_core.models import FPS, MediaInfo, SentenceTiming
 
 __all__ = [
     "AUDIO_BIT_RATE",
     "AUDIO_CODEC",
     "AUDIO_LAYOUT",
     "AUDIO_RATE",
+    "VIDEO_TIME_BASE",
+    "check_chunk",
     "concat",
     "make_test_video",
     "merge_webvtt",
@@ -48,6 +58,12 @@ AUDIO_LAYOUT = "mono"
 AUDIO_BIT_RATE = 96_000
 _AAC_FRAME = 1024
 """Samples per AAC-LC frame."""
+VIDEO_TIME_BASE = Fraction(1, FPS * 512)
+"""The video time base of every chunk (1/15360 s); one frame is 512 ticks."""
+_FRAME_TICKS = int(1 / (VIDEO_TIME_BASE * FPS))
+REORDER_FRAMES = 2
+"""Decode timestamps of every chunk start this many frames before 0 (x264's B-frame
+delay). The same delay in every chunk keeps decode order increasing across joins."""
 _MP4_OPTIONS = {"movflags": "+faststart"}
 """Put the index first so browsers start playing before the whole file arrives."""
 
@@ -255,10 +271,11 @@ def mux(video: Path, audio: Path | None, out: Path, *, duration: float | None = 
             ):
                 in_video = _video_stream(source, video)
                 out_video = target.add_stream_from_template(in_video)
+                out_video.time_base = VIDEO_TIME_BASE
                 out_audio = _add_audio_stream(target)
-                for packet in source.demux(in_video):
-                    if packet.dts is None:  # the demuxer's empty end-of-stream packet
-                        continue
+                # the demuxer's empty end-of-stream packet has no dts
+                packets = [p for p in source.demux(in_video) if p.dts is not None]
+                for packet in _constant_rate(packets):
                     packet.stream = out_video
                     target.mux(packet)
                 _encode_audio(target, out_audio, samples)
@@ -268,6 +285,87 @@ def mux(video: Path, audio: Path | None, out: Path, *, duration: float | None = 
                 hint="check that the chunk is a valid H.264 mp4 (tutor_core.media.probe)",
             ) from exc
     return probe(out)
+
+
+def _constant_rate(packets: list[Any]) -> list[Any]:
+    """Re-time video packets (decode order) to exactly FPS in VIDEO_TIME_BASE.
+
+    The k-th frame in presentation order gets pts k * 512; decode timestamps keep
+    the decode order, shifted back by REORDER_FRAMES (as x264 writes them), so
+    dts <= pts holds for every packet and every chunk starts decoding alike.
+
+    Raises:
+        MediaError: the stream reorders frames deeper than REORDER_FRAMES.
+    """
+    order = sorted(range(len(packets)), key=lambda i: (packets[i].pts, i))
+    rank = [0] * len(packets)
+    for position, index in enumerate(order):
+        rank[index] = position
+    needed = max((i - rank[i] for i in range(len(packets))), default=0)
+    if needed > REORDER_FRAMES:
+        raise MediaError(
+            f"the video reorders frames {needed} deep (at most {REORDER_FRAMES} can be joined)",
+            hint="encode with x264's default B-frame settings",
+        )
+    delay = REORDER_FRAMES
+    for i, packet in enumerate(packets):
+        packet.time_base = VIDEO_TIME_BASE
+        packet.pts = rank[i] * _FRAME_TICKS
+        packet.dts = (i - delay) * _FRAME_TICKS
+        packet.duration = _FRAME_TICKS
+    return packets
+
+
+def check_chunk(path: Path, reference: Path | None = None) -> MediaInfo:
+    """Refuse a chunk that `concat` could not join by stream copy.
+
+    Checks that the video is exactly `FPS` frames per second in `VIDEO_TIME_BASE`,
+    every frame one frame long, with 48 kHz mono AAC audio; with `reference` (a
+    chunk already accepted), that every codec parameter matches it too.
+
+    Returns:
+        The chunk's probe.
+
+    Raises:
+        MediaError: what differs, so the chunk is never stored.
+    """
+    path = Path(path)
+    info = probe(path)
+    problems: list[str] = []
+    with _open_input(path) as container:
+        video = _video_stream(container, path)
+        if Fraction(video.time_base) != VIDEO_TIME_BASE:
+            problems.append(f"video time base {video.time_base} != {VIDEO_TIME_BASE}")
+        if _fps(video) != FPS:
+            problems.append(f"fps {_fps(video)} != {FPS}")
+        packets = [(p.pts, p.dts, p.duration) for p in container.demux(video) if p.pts is not None]
+        if packets and packets[0][1] != -REORDER_FRAMES * _FRAME_TICKS:
+            problems.append(f"decoding starts at {packets[0][1]}, not {-REORDER_FRAMES * 512}")
+        times = sorted((pts, duration) for pts, _, duration in packets)
+        steps = {b[0] - a[0] for a, b in itertools.pairwise(times)}
+        if steps - {_FRAME_TICKS} or any(d != _FRAME_TICKS for _, d in times):
+            problems.append(f"frames are not evenly {_FRAME_TICKS} ticks apart")
+    with _open_input(path) as container:
+        audio = container.streams.audio[0] if container.streams.audio else None
+        if audio is None:
+            problems.append("no audio track")
+        else:
+            ctx = audio.codec_context
+            if (ctx.name, ctx.sample_rate, ctx.layout.nb_channels) != (AUDIO_CODEC, AUDIO_RATE, 1):
+                problems.append(f"audio is {ctx.name} {ctx.sample_rate} Hz {ctx.layout.name}")
+    if not problems and reference is not None:
+        ours, theirs = _signature(path), _signature(Path(reference))
+        problems += [
+            f"{key} differs from {Path(reference).name}"
+            for key, value in theirs.items()
+            if ours.get(key) != value
+        ]
+    if problems:
+        raise MediaError(
+            f"{path.name} would not join the other chunks by stream copy: " + "; ".join(problems),
+            hint="mux every chunk with tutor_core.media.mux (it makes them constant-rate)",
+        )
+    return info
 
 
 def _fps_of(path: Path) -> Fraction:

@@ -772,9 +772,10 @@ class Pipeline:
             )
 
             chunk = workdir / "chunk.mp4"
-            info = await anyio.to_thread.run_sync(
-                lambda: media.mux(result.path, narration.audio, chunk)
-            )
+            await anyio.to_thread.run_sync(lambda: media.mux(result.path, narration.audio, chunk))
+            # Refused here, a chunk that could not be joined by stream copy never
+            # reaches storage, so export never meets one.
+            info = await anyio.to_thread.run_sync(media.check_chunk, chunk)
             checksum = await anyio.to_thread.run_sync(sha256_file, chunk)
             vtt = media.webvtt(narration.sentences)
 
