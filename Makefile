@@ -27,11 +27,17 @@ DEMO_PROMPT ?= explain the Pythagorean theorem in 4 scenes
 DEMO_QUALITY ?= final
 demo: setup
 	@mkdir -p out
+	@# A video from an earlier run (maybe edited) is kept, never silently replaced.
+	@if [ -f out/demo.mp4 ]; then \
+		kept=out/demo-$$(date +%Y%m%d-%H%M%S); \
+		mv out/demo.mp4 $$kept.mp4; [ ! -f out/demo.vtt ] || mv out/demo.vtt $$kept.vtt; \
+		echo "Kept your previous video as $$kept.mp4"; \
+	fi
 	TUTOR_HOME=$(CURDIR)/out/.tutor $(VENV)/bin/tutor generate "$(DEMO_PROMPT)" \
 		--quality $(DEMO_QUALITY) --out out/demo.mp4
 	@echo
-	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt)"
-	@echo "Change scene 2 only:     TUTOR_HOME=out/.tutor .venv/bin/tutor edit 2 \"make the triangle blue\""
+	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt and inside the mp4)"
+	@echo "Change scene 2 only:     TUTOR_HOME=out/.tutor .venv/bin/tutor edit 2 \"make it slower\""
 	@echo "Then join it up again:   TUTOR_HOME=out/.tutor .venv/bin/tutor export --out out/demo.mp4"
 
 bench: setup

@@ -13,6 +13,7 @@ import pytest
 from tutor_core import media
 from tutor_core.errors import MediaError
 from tutor_core.hashing import sha256_file
+from tutor_core.models import SentenceTiming
 
 pytestmark = pytest.mark.slow
 
@@ -168,3 +169,26 @@ def test_make_test_video_refuses_bad_sizes(tmp_path: Path) -> None:
         media.make_test_video(tmp_path / "odd.mp4", 1.0, size=(101, 100))
     with pytest.raises(MediaError, match="positive"):
         media.make_test_video(tmp_path / "zero.mp4", 0.0)
+
+
+def test_concat_writes_the_subtitles_as_a_mov_text_track(
+    chunks: list[Path], tmp_path: Path
+) -> None:
+    parts = [
+        ([SentenceTiming(text="Two sides <a> & b.", start=0.1, end=0.9)], 0.0),
+        ([SentenceTiming(text="The hypotenuse is é-long.", start=0.0, end=0.4)], 1.0),
+    ]
+    cues = media.subtitle_cues(parts)
+    joined = tmp_path / "subtitled.mp4"
+    media.concat(chunks, joined, subtitles=cues)
+    with av.open(str(joined)) as container:
+        text = container.streams.subtitles[0]
+        assert text.codec_context.name == "mov_text"
+        samples = [
+            (int(p.pts * p.time_base * 1000), bytes(p)[2:].decode())
+            for p in container.demux(text)
+            if p.size > 2
+        ]
+    assert samples == [(100, "Two sides <a> & b."), (1000, "The hypotenuse is é-long.")]
+    assert media.probe(joined).frames == sum(media.probe(c).frames for c in chunks)
+    assert "&amp;" in media.merge_webvtt(parts), "the .vtt keeps its own escaping"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 
 from tutor_core.media import probe
@@ -90,10 +91,63 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
     listed = json.loads(run("sessions", "--json", home=tutor_home).stdout)
     assert [s["id"] for s in listed] == [view["sessionId"]]
 
+    # A refused edit: one short answer, the scene untouched, commands that work as printed.
+    refused = run("edit", "2", "make it sparkle like a diamond", home=tutor_home)
+    assert refused.returncode == 1
+    printed = refused.stdout + refused.stderr
+    assert "not changed" in printed and "Traceback" not in printed
+    commands = [line.strip() for line in printed.splitlines() if " edit 2 " in line]
+    assert 2 <= len(commands) <= 3, printed
+    assert all(c.startswith(f"TUTOR_HOME={tutor_home} {TUTOR} edit 2 ") for c in commands)
+    assert len(printed) < 1200, "one concise message, not a catalogue"
+    unchanged = json.loads(run("show", "--json", home=tutor_home).stdout)["scenes"][1]
+    assert unchanged == after["scenes"][1]
+    suggested = subprocess.run(
+        ["bash", "-c", commands[0]], capture_output=True, text=True, timeout=600
+    )
+    assert suggested.returncode == 0, suggested.stderr
+    slower = run("edit", "2", "make it slower", "--json", home=tutor_home)
+    assert slower.returncode == 0, slower.stderr
+    after = json.loads(slower.stdout)
+    assert after["scenes"][1]["version"] == 3
+
     out2 = tmp_path / "again.mp4"
     exported = run("export", "--out", str(out2), home=tutor_home)  # the newest session
     assert exported.returncode == 0, exported.stderr
     assert probe(out2).frames == sum(s["durationInFrames"] for s in after["scenes"])
+    with av.open(str(out2)) as container:
+        assert [t.codec_context.name for t in container.streams.subtitles] == ["mov_text"]
+    shown = json.loads(run("show", "--json", home=tutor_home).stdout)
+    assert shown["output"] == str(out2.resolve()), "show reports the last export"
+
+
+@pytest.mark.parametrize("kind", ["a file", "under a file", "/proc"])
+def test_a_bad_tutor_home_is_a_two_line_error(kind: str, tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a directory")
+    home = {"a file": afile, "under a file": afile / "home", "/proc": Path("/proc")}[kind]
+    for args in (["sessions"], ["show"], ["generate", "explain limits"]):
+        done = run(*args, home=home)
+        assert done.returncode == 1
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 2, done.stderr
+        assert "TUTOR_HOME" in lines[0] and lines[1].startswith("hint:")
+    assert afile.read_text() == "not a directory"
+
+
+def test_hints_are_commands_that_work_as_printed(tutor_home: Path) -> None:
+    done = run("show", "ses_doesnotexist", home=tutor_home)
+    assert done.returncode == 1
+    assert f"`TUTOR_HOME={tutor_home} {TUTOR} sessions`" in done.stderr, done.stderr
+    assert "list_" not in done.stderr
+    listed = subprocess.run(
+        ["bash", "-c", f"TUTOR_HOME={tutor_home} {TUTOR} sessions"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert listed.returncode == 0 and "no sessions yet" in listed.stdout
+    assert f"TUTOR_HOME={tutor_home} {TUTOR} generate" in listed.stdout
 
 
 @pytest.mark.parametrize(

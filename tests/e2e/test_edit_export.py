@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+import av
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,5 +71,9 @@ def test_every_step_of_any_edit_sequence_exports(
                 assert result.missing == []
                 assert probe(out).frames == view.session.duration_in_frames
                 assert check_chunk(out).fps == 30
+                with av.open(str(out)) as container:
+                    assert [s.codec_context.name for s in container.streams.subtitles] == [
+                        "mov_text"
+                    ]
 
     anyio.run(run)

@@ -42,6 +42,7 @@ __all__ = [
     "VIDEO_TIME_BASE",
     "check_chunk",
     "concat",
+    "subtitle_cues",
     "make_test_video",
     "merge_webvtt",
     "mux",
@@ -416,7 +417,12 @@ def _check_compatible(chunks: Sequence[Path]) -> None:
                 )
 
 
-def concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
+def concat(
+    chunks: Sequence[Path],
+    out: Path,
+    *,
+    subtitles: Sequence[tuple[int, int, str]] = (),
+) -> MediaInfo:
     """Join chunks end to end by stream copy (no re-encode).
 
     Each chunk's packets are shifted by the total video length of the chunks
@@ -427,6 +433,8 @@ def concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
     Args:
         chunks: mp4 files with identical codec parameters (e.g. from `mux`).
         out: the joined mp4, written atomically with `+faststart`.
+        subtitles: (start ms, end ms, text) cues (see `subtitle_cues`), written as a
+            mov_text track so players show them without the `.vtt` beside the file.
 
     Returns:
         The probe of the result; its frame count is the sum of the chunks'.
@@ -445,6 +453,7 @@ def concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
             with av.open(str(tmp), "w", format="mp4", options=_MP4_OPTIONS) as target:
                 out_video: Any = None
                 out_audio: Any = None
+                out_text: Any = None
                 last_dts: dict[str, int] = {}
                 for chunk in chunks:
                     with _open_input(chunk) as source:
@@ -454,6 +463,8 @@ def concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
                             out_video = target.add_stream_from_template(in_video)
                             if in_audio is not None:
                                 out_audio = target.add_stream_from_template(in_audio)
+                            # Every stream must exist before the first packet is written.
+                            out_text = _add_subtitle_stream(target) if subtitles else None
                         streams = [s for s in (in_video, in_audio) if s is not None]
                         end = offset
                         for packet in source.demux(streams):
@@ -478,12 +489,51 @@ def concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
                             packet.stream = out_video if is_video else out_audio
                             target.mux(packet)
                         offset = end
+                if out_text is not None:
+                    _mux_subtitles(target, out_text, subtitles)
         except av.error.FFmpegError as exc:
             raise MediaError(
                 f"cannot concatenate chunks: {exc}",
                 hint="check each chunk with tutor_core.media.probe, or use reencode_concat",
             ) from exc
     return probe(Path(out))
+
+
+_ASS_HEADER = (
+    "[Script Info]\r\nScriptType: v4.00+\r\nPlayResX: 384\r\nPlayResY: 288\r\n\r\n"
+    "[V4+ Styles]\r\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+    "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
+    "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\r\n"
+    "Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0"
+    "\r\n\r\n[Events]\r\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+    "Effect, Text\r\n"
+)
+"""FFmpeg's mov_text encoder must be opened with an ASS header (its default style)."""
+
+
+def _add_subtitle_stream(target: Any) -> Any:
+    stream = target.add_stream("mov_text")
+    stream.codec_context.subtitle_header = _ASS_HEADER.encode()
+    stream.time_base = Fraction(1, 1000)
+    stream.metadata["language"] = "eng"
+    return stream
+
+
+def _mux_subtitles(target: Any, stream: Any, cues: Sequence[tuple[int, int, str]]) -> None:
+    """Write the mov_text samples: each is a 16-bit length and the UTF-8 text."""
+    last = -1
+    for start, end, text in cues:
+        start = max(start, last)
+        if end <= start:
+            continue
+        data = text.encode("utf-8")[:65535]
+        packet = av.Packet(len(data).to_bytes(2, "big") + data)
+        packet.stream = stream
+        packet.time_base = Fraction(1, 1000)
+        packet.pts = packet.dts = start
+        packet.duration = end - start
+        target.mux(packet)
+        last = end
 
 
 def reencode_concat(chunks: Sequence[Path], out: Path) -> MediaInfo:
@@ -663,6 +713,22 @@ def webvtt(sentences: Sequence[SentenceTiming], offset: float = 0.0) -> str:
         characters and at most two lines per cue.
     """
     return _render(_cues(sentences, offset))
+
+
+def subtitle_cues(
+    parts: Sequence[tuple[Sequence[SentenceTiming], float]],
+) -> list[tuple[int, int, str]]:
+    """The cues of `merge_webvtt` as plain text (for the mp4's mov_text track).
+
+    Args:
+        parts: (sentences, offset in seconds) per scene, in playback order.
+    """
+    cues = [cue for sentences, offset in parts for cue in _cues(sentences, offset)]
+    return [(start, end, _unescape(text)) for start, end, text in cues]
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def merge_webvtt(parts: Sequence[tuple[Sequence[SentenceTiming], float]]) -> str:

@@ -540,7 +540,10 @@ class Pipeline:
                 parts.append((doc.sentences, offset))
                 offset += timeline.frames_to_seconds(scene.duration_in_frames, session.target_fps)
             tmp_out = out.with_name(f".{out.name}.part")
-            info = await anyio.to_thread.run_sync(media.concat, chunks, tmp_out)
+            cues = media.subtitle_cues(parts)
+            info = await anyio.to_thread.run_sync(
+                functools.partial(media.concat, chunks, tmp_out, subtitles=cues)
+            )
             tmp_out.replace(out)
         subtitles = out.with_suffix(".vtt")
         subtitles.write_text(media.merge_webvtt(parts), encoding="utf-8")

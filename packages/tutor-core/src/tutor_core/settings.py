@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -146,3 +147,32 @@ def settings_error(exc: ValidationError) -> ConfigurationError:
         "invalid settings: " + "; ".join(lines),
         hint="fix or unset the TUTOR_* environment variable(s) named above",
     )
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the data directory if needed and check that files can be written in it.
+
+    Raises:
+        ConfigurationError: `home` is a file, cannot be created, or is not writable
+            (one message naming TUTOR_HOME, instead of an OS traceback later).
+    """
+    reason = None
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if home.exists() and not home.is_dir():
+            reason = "it is a file, not a directory"
+    if reason is None:
+        try:
+            with tempfile.TemporaryFile(dir=home):
+                pass
+        except OSError as exc:
+            reason = f"files cannot be created in it ({exc.strerror or type(exc).__name__})"
+    if reason is not None:
+        raise ConfigurationError(
+            f"cannot use the data directory {home} (TUTOR_HOME): {reason}",
+            hint="set TUTOR_HOME to a directory you can write, or unset it to use "
+            f"the default ({_default_home()})",
+        )
+    return home

@@ -48,7 +48,7 @@ from tutor_core.prompts import (
     parse_scene_count,
     strip_scene_count,
 )
-from tutor_core.settings import Settings
+from tutor_core.settings import Settings, ensure_home
 
 log = logging.getLogger("tutor")
 
@@ -145,7 +145,7 @@ class Tutor:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self.settings.home.mkdir(parents=True, exist_ok=True)
+            ensure_home(self.settings.home)
             self._store = plugins.get_store(self.settings.store, self.settings)
         return self._store
 
@@ -389,7 +389,7 @@ class Tutor:
             return await self._own_session(ref)
         newest = await self.sessions()
         if not newest:
-            raise NotFound("no session yet", hint='make one first: tutor generate "explain ..."')
+            raise NotFound("no session yet", hint='make one first: `tutor generate "explain ..."`')
         return newest[0]
 
     async def resolve_scene(self, ref: str) -> Scene:

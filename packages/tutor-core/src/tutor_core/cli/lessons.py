@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
-from tutor_core.cli import invocation
+from tutor_core.cli import exports, invocation
 from tutor_core.errors import EditNotUnderstood
 from tutor_core.models import Scene, SceneStatus, SessionStatus, VideoSession
 from tutor_core.settings import Settings
@@ -100,7 +100,7 @@ class Progress:
                 scene.title or "",
                 f"[{style}]{_STATUS_ICON.get(status, '')} {status}[/]",
                 str(scene.version),
-                scene.error_message or "",
+                _note(scene.error_message),
             )
         return table
 
@@ -134,6 +134,11 @@ def _print_refusal(console: Console, exc: EditNotUnderstood, scene_ref: str) -> 
     for example in examples:
         line = invocation.command(f"edit {shlex.quote(scene_ref)} {shlex.quote(example)}")
         console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def _note(message: str | None) -> str:
+    """A scene's message for a table cell: its first line (the hint is logged once)."""
+    return escape((message or "").strip().splitlines()[0]) if message and message.strip() else ""
 
 
 def _refusal_json(exc: EditNotUnderstood) -> None:
@@ -184,7 +189,7 @@ def _print_view(console: Console, view: SessionView) -> None:
             f"[{_STATUS_STYLE.get(c.status.value, '')}]{c.status.value}[/]",
             str(c.version),
             f"{c.start_frame}–{c.end_frame}" if c.duration_in_frames else "—",
-            c.error_message or "",
+            _note(c.error_message),
         )
     console.print(table)
 
@@ -272,11 +277,13 @@ def register(app: typer.Typer) -> None:
             if view.session.status == SessionStatus.READY:
                 target = out or _default_out(view)
                 result = await tutor.export(view.session.id, target)
+                exports.record(tutor.settings.home, view.session.id, result.path)
                 view = view.model_copy(update={"output": result.path})
                 if result.missing and not as_json:
                     console.print(
                         f"[yellow]{len(result.missing)} scene(s) failed and are not in the video; "
-                        f"retry them with `tutor retry SCENE_ID`.[/]"
+                        f"retry them with: {escape(invocation.command('retry'))}[/]",
+                        soft_wrap=True,
                     )
             return view
 
@@ -288,8 +295,11 @@ def register(app: typer.Typer) -> None:
                 f"[green]video:[/] {view.output}\n"
                 f"[green]subtitles:[/] {view.output.with_suffix('.vtt')}"
             )
-            example = view.scenes[min(1, len(view.scenes) - 1)].id
-            console.print(f'change one scene: [bold]tutor edit {example} "make it slower"[/]')
+            number = min(2, len(view.scenes))
+            edit_cmd = invocation.command(f'edit {number} "make it slower"')
+            console.print(
+                f"change one scene: [bold]{escape(edit_cmd)}[/]", highlight=False, soft_wrap=True
+            )
         raise typer.Exit(_exit_code(view))
 
     @app.command(rich_help_panel="Lessons")
@@ -365,15 +375,18 @@ def register(app: typer.Typer) -> None:
         """Join a session's scenes into one video (stream copy, no re-encode)."""
         console = Console(stderr=True)
 
-        async def work(tutor: Tutor) -> Any:
-            return await tutor.export((await tutor.resolve_session(session_id)).id, out)
+        async def work(tutor: Tutor) -> tuple[str, Any]:
+            resolved = (await tutor.resolve_session(session_id)).id
+            result = await tutor.export(resolved, out)
+            exports.record(tutor.settings.home, resolved, result.path)
+            return resolved, result
 
-        result = _run(lambda: _with_tutor(_settings(), None, work))
+        resolved, result = _run(lambda: _with_tutor(_settings(), None, work))
         if as_json:
             sys.stdout.write(
                 json.dumps(
                     {
-                        "sessionId": session_id,
+                        "sessionId": resolved,
                         "output": str(result.path),
                         "subtitles": str(result.subtitles),
                         "frames": result.frames,
@@ -403,7 +416,10 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps([s.to_wire() for s in items], indent=2) + "\n")
             return
         if not items:
-            console.print('no sessions yet: try  tutor generate "explain the unit circle"')
+            example = invocation.command('generate "explain the unit circle"')
+            console.print(
+                f"no sessions yet: try  {escape(example)}", highlight=False, soft_wrap=True
+            )
             return
         table = Table(show_header=True, header_style="bold")
         for col in ("session", "title", "status", "seconds", "quality"):
@@ -429,7 +445,11 @@ def register(app: typer.Typer) -> None:
         console = Console()
 
         async def work(tutor: Tutor) -> SessionView:
-            return await tutor.session((await tutor.resolve_session(session_id)).id)
+            view = await tutor.session((await tutor.resolve_session(session_id)).id)
+            output = exports.last_export(tutor.settings.home, view.session.id)
+            return view.model_copy(update={"output": output}) if output else view
 
         view = _run(lambda: _with_tutor(_settings(), None, work))
         _emit(view, as_json, console)
+        if view.output and not as_json:
+            console.print(f"[green]last export:[/] {view.output}", highlight=False)

@@ -77,6 +77,15 @@ CREATE INDEX IF NOT EXISTS scenes_session ON scenes(session_id, idx);
 
 PREFIXES = {"user": "usr_", "project": "prj_", "session": "ses_", "scene": "scn_"}
 
+_NOUNS = {"users": "user", "projects": "project", "sessions": "session", "scenes": "scene"}
+_FIND = {
+    "users": "users are created on first use; check the id that was passed",
+    "projects": "`tutor sessions` lists your sessions",
+    "sessions": "`tutor sessions` lists your sessions",
+    "scenes": "`tutor show` lists the scenes of your newest session",
+}
+"""Where a person finds the right id (CLI commands; the CLI prints them as it was run)."""
+
 _LEGACY_FIELDS: dict[str, frozenset[str]] = {
     "Scene": frozenset({"s3_chunk_url", "s3_subtitles_url"}),
 }
@@ -197,10 +206,7 @@ class SQLiteStore:
     def _get(self, table: str, model_cls: type[M], record_id: str) -> M:
         row = self._one(f"SELECT data FROM {table} WHERE id=?", (record_id,))  # noqa: S608
         if row is None:
-            raise NotFound(
-                f"no {model_cls.__name__} with id {record_id!r}",
-                hint="check the id (list them with the matching list_* method)",
-            )
+            raise NotFound(f"no {_NOUNS.get(table, table)} {record_id}", hint=_FIND.get(table))
         return _load(model_cls, row[0])
 
     def _insert(self, sql: str, args: tuple[Any, ...], what: str) -> None:
