@@ -142,3 +142,51 @@ def test_python_dash_m_runs_the_cli(tutor_home: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Usage" in proc.stdout
+
+
+def test_show_prints_one_line_for_an_outline_lesson(tutor_home: Path) -> None:
+    import anyio
+
+    from tutor_core import Settings, Tutor
+    from tutor_core.models import LessonPlan, PlannedScene
+    from tutor_core.narration.silent import SilentNarrator
+    from tutor_core.testing import FakeRenderer, ScriptedAgent
+
+    plan = LessonPlan(
+        title="Tides",
+        scenes=[PlannedScene(title="What tides are", narration="Tides rise and fall.")],
+        outline=True,
+    )
+
+    async def make() -> None:
+        settings = Settings(home=tutor_home, quality="draft")
+        agent, renderer = ScriptedAgent(plan=plan), FakeRenderer()
+        async with Tutor(settings, agent=agent, renderer=renderer, narrator=SilentNarrator()) as t:
+            await t.generate("explain tides", scenes=1)
+
+    anyio.run(make)
+    shown = runner.invoke(app, ["show"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert shown.exit_code == 0, shown.output
+    lines = [line for line in shown.output.splitlines() if "outline" in line]
+    assert len(lines) == 1 and "TUTOR_AGENT=" in lines[0], shown.output
+    as_json = json.loads(runner.invoke(app, ["show", "--json"]).output)
+    assert as_json["outline"] is True
+
+
+def test_hint_commands_are_rewritten_as_tutor_was_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor_core.cli import invocation
+
+    monkeypatch.setattr(sys, "argv", [".venv/bin/tutor", "show"])
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("TUTOR_HOME", "out/my home")
+    assert invocation.command("show") == "TUTOR_HOME='out/my home' .venv/bin/tutor show"
+    assert (
+        invocation.rewrite("run `tutor retry scn_1` or `tutor`; tutoring stays")
+        == "run `TUTOR_HOME='out/my home' .venv/bin/tutor retry scn_1` or "
+        "`TUTOR_HOME='out/my home' .venv/bin/tutor`; tutoring stays"
+    )
+    monkeypatch.delenv("TUTOR_HOME")
+    monkeypatch.setattr(sys, "argv", ["tutor"])
+    assert invocation.command("show") == "./tutor show"  # not on PATH: as typed, runnable
+    monkeypatch.setattr(sys, "argv", ["/usr/lib/python3/x/__main__.py"])
+    assert invocation.command("show") == "tutor show"

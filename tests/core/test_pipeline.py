@@ -374,3 +374,23 @@ async def test_scenes_can_be_named_by_number() -> None:
             await tutor.resolve_scene("4")
         with pytest.raises(NotFound):
             await tutor.resolve_scene("ses_nope:1")
+
+
+async def test_an_outline_plan_is_marked_on_the_session_with_its_notice() -> None:
+    from tutor_core.models import LessonPlan, PlannedScene
+
+    notice = 'No built-in lesson on "tides": this is an outline. Set TUTOR_AGENT=openai.'
+    plan = LessonPlan(
+        title="Tides",
+        scenes=[PlannedScene(title="What tides are", narration="Tides rise and fall.")],
+        outline=True,
+        notice=notice,
+    )
+    async with make_tutor(agent=ScriptedAgent(plan=plan)) as tutor:
+        view = await tutor.generate("explain tides", scenes=1)
+        assert view.session.outline is True and view.session.notice == notice
+        shown = view.to_json()
+        assert shown["outline"] is True and shown["notice"] == notice
+    async with make_tutor() as tutor:  # the scripted default plan is a full lesson
+        full = await tutor.generate("explain magnets", scenes=1)
+        assert full.session.outline is False and full.to_json()["notice"] is None

@@ -111,6 +111,11 @@ class VideoSession(WireModel):
     scene_count: int | None = Field(default=None, ge=1)
     """How many scenes were asked for (so an interrupted generation can be resumed)."""
     title: str | None = None
+    outline: bool = False
+    """True when the agent planned only an outline of the lesson (it did not know the
+    topic well enough); `notice` says how to get a full lesson."""
+    notice: str | None = None
+    """The agent's one-line note about the lesson (from `LessonPlan.notice`)."""
     quality: Quality = "final"
     narrator: str | None = None
     created_at: float = Field(default_factory=now_ms)
@@ -216,6 +221,11 @@ class LessonPlan(WireModel):
 
     title: str
     scenes: list[PlannedScene] = Field(min_length=1)
+    outline: bool = False
+    """True when the agent had no real lesson on the topic and planned an outline of
+    one instead (the offline agent does this for topics outside its library)."""
+    notice: str | None = Field(default=None, max_length=300)
+    """One line for the person who asked, e.g. how to get a full lesson instead."""
 
 
 class SceneEdit(WireModel):

@@ -217,7 +217,15 @@ class Pipeline:
                 )
             )
             session = await self._change_session(
-                session.id, lambda s: self._own(s, keeper, _Se.GENERATING, title=plan.title)
+                session.id,
+                lambda s: self._own(
+                    s,
+                    keeper,
+                    _Se.GENERATING,
+                    title=plan.title,
+                    outline=plan.outline,
+                    notice=plan.notice,
+                ),
             )
             scenes = await self._create_scenes(session, plan, range(len(plan.scenes)))
             session = await self._change_session(

@@ -83,6 +83,8 @@ class SessionView(BaseModel):
             "width": s.width,
             "height": s.height,
             "errorMessage": s.error_message,
+            "outline": s.outline,
+            "notice": s.notice,
             "scenes": [
                 {
                     "id": c.id,

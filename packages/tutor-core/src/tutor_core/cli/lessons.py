@@ -192,6 +192,16 @@ def _print_view(console: Console, view: SessionView) -> None:
             _note(c.error_message),
         )
     console.print(table)
+    if s.outline:
+        console.print(f"[yellow]outline only:[/] {escape(_outline_notice(s))}", highlight=False)
+
+
+def _outline_notice(session: VideoSession) -> str:
+    """One line naming the setting that switches to a language-model agent."""
+    return session.notice or (
+        "the offline agent has no built-in lesson on this topic. For a full lesson, set "
+        "TUTOR_AGENT=openai (a language model agent)."
+    )
 
 
 def _emit(view: SessionView, as_json: bool, console: Console) -> None:
