@@ -24,7 +24,7 @@ from typing import Any
 import anyio
 from pydantic import BaseModel, ConfigDict
 
-from tutor_core import plugins, states
+from tutor_core import plugins, states, versions
 from tutor_core.errors import Busy, InvalidInput, NotFound, TutorError
 from tutor_core.interfaces import Agent, Bucket, JobQueue, Narrator, Renderer, Storage, Store
 from tutor_core.leases import is_stale
@@ -49,6 +49,7 @@ from tutor_core.prompts import (
     strip_scene_count,
 )
 from tutor_core.settings import Settings, ensure_home
+from tutor_core.versions import SceneVersion
 
 log = logging.getLogger("tutor")
 
@@ -354,6 +355,19 @@ class Tutor:
         """Write the session's video (stream copy of its chunks) and subtitles."""
         await self._own_session(session_id)
         return await self.pipeline.export(session_id, Path(out))
+
+    async def versions(self, scene_id: str) -> list[SceneVersion]:
+        """The stored versions of one of your scenes, oldest first."""
+        scene = await self._own_scene(scene_id)
+        return await versions.list_versions(self.store, self.storage, scene.id)
+
+    async def rollback(self, scene_id: str, version: int) -> SessionView:
+        """Make an older version of a scene current again, as a new version (no render)."""
+        scene = await self._own_scene(scene_id)
+        await versions.rollback(self.store, self.storage, scene.id, version)
+        # Frames of the whole session follow the restored chunk's length.
+        await self.pipeline._finish_session(scene.session_id)
+        return await self.session(scene.session_id)
 
     async def session(self, session_id: str) -> SessionView:
         """A session and its scenes."""

@@ -375,6 +375,31 @@ class SQLiteStore:
 
         return await self._run(op)
 
+    async def update_project(self, project_id: str, *, revision: int, **changes: Any) -> Project:
+        """Apply `changes` (e.g. `title`) if the stored revision is `revision`."""
+
+        def op() -> Project:
+            return self._update("projects", Project, project_id, revision, changes, lambda m: {})
+
+        return await self._run(op)
+
+    async def delete_project(self, project_id: str) -> None:
+        """Delete a project with its sessions and scenes (NotFound if it does not exist)."""
+
+        def op() -> None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._get("projects", Project, project_id)
+                self._conn.execute("DELETE FROM scenes WHERE project_id=?", (project_id,))
+                self._conn.execute("DELETE FROM sessions WHERE project_id=?", (project_id,))
+                self._conn.execute("DELETE FROM projects WHERE id=?", (project_id,))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+        await self._run(op)
+
     # ------------------------------------------------------------ sessions
 
     async def create_session(self, session: VideoSession) -> VideoSession:

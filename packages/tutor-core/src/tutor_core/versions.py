@@ -1,0 +1,134 @@
+"""Scene versions: list what was rendered, and make an older version current again.
+
+Every render of a scene writes version n's objects under keys that are never
+overwritten (chunk, subtitles, source and scene document; see `tutor_core.keys`), so
+versions 1..n are read from storage. A rollback to version v makes a **new** version
+n+1 whose objects are copies of v's: history stays linear, no key is ever reused, and
+a player's URL changes (caches bust). Nothing is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import anyio
+
+from tutor_core import keys, media
+from tutor_core.errors import ConflictError, InvalidInput, NotFound
+from tutor_core.interfaces import Bucket, Storage, Store
+from tutor_core.models import Scene, SceneStatus, WireModel
+
+
+class SceneVersion(WireModel):
+    """One stored version of a scene."""
+
+    version: int
+    current: bool
+    chunk_key: str
+    subtitles_key: str | None = None
+    spec_key: str | None = None
+    source_key: str | None = None
+
+
+def _keys(scene: Scene, version: int) -> dict[str, str]:
+    pid, sid, idx = scene.project_id, scene.session_id, scene.index
+    return {
+        "chunk_key": keys.chunk_key(pid, sid, idx, version),
+        "subtitles_key": keys.subtitles_key(pid, sid, idx, version),
+        "spec_key": keys.spec_key(pid, sid, idx, version),
+        "source_key": keys.source_key(pid, sid, idx, version),
+    }
+
+
+_BUCKETS = {
+    "chunk_key": Bucket.CHUNKS,
+    "subtitles_key": Bucket.CHUNKS,
+    "spec_key": Bucket.SOURCES,
+    "source_key": Bucket.SOURCES,
+}
+
+
+async def list_versions(store: Store, storage: Storage, scene_id: str) -> list[SceneVersion]:
+    """The versions of a scene whose chunk is stored, oldest first."""
+    scene = await store.get_scene(scene_id)
+    out: list[SceneVersion] = []
+    for version in range(1, scene.version + 1):
+        found = _keys(scene, version)
+        if not await storage.exists(Bucket.CHUNKS, found["chunk_key"]):
+            continue
+        present = {
+            name: key
+            for name, key in found.items()
+            if name == "chunk_key" or await storage.exists(_BUCKETS[name], key)
+        }
+        out.append(SceneVersion(version=version, current=version == scene.version, **present))
+    return out
+
+
+async def rollback(store: Store, storage: Storage, scene_id: str, version: int) -> Scene:
+    """Make `version` current again as a new version n+1 (copies, no render).
+
+    Raises:
+        InvalidInput: the version is not an older one of this scene.
+        ConflictError: the scene is busy (being generated or edited) or changed meanwhile.
+        NotFound: that version's chunk is not in storage.
+    """
+    scene = await store.get_scene(scene_id)
+    if scene.status not in (SceneStatus.READY, SceneStatus.ERROR) or not scene.playable:
+        raise ConflictError(
+            f"scene {scene_id} is {scene.status.value}; only a finished scene can be rolled back",
+            hint="wait until it is ready, then try again",
+        )
+    if not 1 <= version < scene.version:
+        raise InvalidInput(
+            f"scene {scene_id} is at version {scene.version}; "
+            f"pick an older version from 1 to {scene.version - 1}"
+            if scene.version > 1
+            else f"scene {scene_id} has only one version",
+            hint="list them with GET /api/scenes/{id}/versions",
+        )
+    old, new = _keys(scene, version), _keys(scene, scene.version + 1)
+    if not await storage.exists(Bucket.CHUNKS, old["chunk_key"]):
+        raise NotFound(
+            f"version {version} of scene {scene_id} is no longer stored",
+            hint="pick another version from the versions list",
+        )
+    changes: dict[str, object] = {}
+    for name, key in old.items():
+        bucket = _BUCKETS[name]
+        if not await storage.exists(bucket, key):
+            continue
+        data = await storage.get(bucket, key)
+        await storage.put(bucket, new[name], data)
+        if name == "chunk_key":
+            changes["checksum"] = hashlib.sha256(data).hexdigest()
+            changes["duration_in_frames"] = await anyio.to_thread.run_sync(_frames, data)
+        changes[f"s3_{name}"] = new[name]
+    if "s3_subtitles_key" not in changes:
+        changes["s3_subtitles_key"] = None
+    if "s3_spec_key" in changes:
+        doc = json.loads(await storage.get(Bucket.SOURCES, new["spec_key"]))
+        changes["title"] = doc.get("title", scene.title)
+        changes["narration"] = doc.get("narration", scene.narration)
+    # A failed edit leaves the scene `error` with version n playable; a rollback settles it.
+    return await store.update_scene(
+        scene.id,
+        revision=scene.revision,
+        version=scene.version + 1,
+        status=SceneStatus.READY,
+        error_message=None,
+        pending_edit=None,
+        s3_chunk_url=None,
+        s3_subtitles_url=None,
+        **changes,
+    )
+
+
+def _frames(data: bytes) -> int:
+    with tempfile.TemporaryDirectory(prefix="tutor-rollback-") as tmp:
+        path = Path(tmp) / "chunk.mp4"
+        path.write_bytes(data)
+        return media.probe(path).frames

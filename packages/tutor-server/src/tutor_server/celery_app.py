@@ -1,0 +1,218 @@
+"""Celery on a Redis broker: the app, its tasks, and each worker process's runtime.
+
+Tasks carry ids only (never objects) and re-read the store. Generation is split per
+scene: `tutor.generate` plans and sends one `tutor.scene` task per scene, so scenes of
+one lesson render on different workers at once. Delivery is at least once (acks late,
+prefetch 1, reject on worker lost, redelivery of a dead worker's task after the
+visibility timeout); a Redis lease per scene (`tutor_server.leases`) makes a second
+delivery wait while the first worker is alive and take over when it is not, and a
+done-marker per job makes a delivery after completion a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from celery import Celery, Task
+from celery.signals import worker_process_shutdown
+
+from tutor_core.errors import StorageError
+from tutor_core.logs import correlated
+from tutor_core.models import Job, JobKind
+from tutor_core.settings import Settings
+from tutor_core.tutor import Tutor
+from tutor_server import events, work
+from tutor_server.leases import LeaseHeld, Leases
+from tutor_server.settings import ServerSettings
+
+log = logging.getLogger("tutor.server.worker")
+
+QUEUE = "tutor"
+DONE_TTL = 7 * 24 * 3600
+T = TypeVar("T")
+
+
+def make_celery(settings: ServerSettings) -> Celery:
+    """The Celery app for a Redis URL (TUTOR_REDIS_URL)."""
+    if not settings.redis_url:
+        from tutor_core.errors import ConfigurationError
+
+        raise ConfigurationError(
+            "the celery queue needs TUTOR_REDIS_URL",
+            hint="e.g. TUTOR_REDIS_URL=redis://host:6379/0",
+        )
+    app = Celery("tutor", broker=settings.redis_url, set_as_current=False)
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": settings.celery_visibility_timeout,
+            "unacked_restore_interval": settings.celery_restore_interval,
+            "unacked_restore_throttle": 1,
+        },
+    )
+    _register_tasks(app, settings)
+    return app
+
+
+# ------------------------------------------------------------------ runtime
+
+
+class _Runtime:
+    """One event loop (a blocking portal thread) and one `Tutor` per worker process."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        import redis
+        from anyio.from_thread import start_blocking_portal
+
+        self.settings = settings
+        self._portal_cm = start_blocking_portal()
+        self.portal = self._portal_cm.__enter__()
+        self.tutor: Tutor = self.portal.call(self._make_tutor)
+        self.leases = Leases(settings.redis_url or "", settings.scene_lease)
+        self.redis = redis.Redis.from_url(settings.redis_url or "")
+        self.sink = events.RedisEventLog(
+            settings.redis_url or "", retention=settings.event_retention
+        )
+        events.add_sink(self.sink)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def _make_tutor(self) -> Tutor:
+        return Tutor(Settings())
+
+    def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        return self.portal.call(fn, *args)
+
+    def done(self, marker: str) -> bool:
+        return bool(self.redis.exists(f"tutor:done:{marker}"))
+
+    def mark_done(self, marker: str) -> None:
+        self.redis.set(f"tutor:done:{marker}", b"1", ex=DONE_TTL)
+
+    def close(self) -> None:
+        events.remove_sink(self.sink)
+        self.portal.call(self.tutor.aclose)
+        self._portal_cm.__exit__(None, None, None)
+
+
+_runtime: _Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def runtime(settings: ServerSettings) -> _Runtime:
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = _Runtime(settings)
+        return _runtime
+
+
+@worker_process_shutdown.connect  # type: ignore[untyped-decorator]
+def _shutdown(**_: Any) -> None:
+    global _runtime
+    if _runtime is not None:
+        _runtime.close()
+        _runtime = None
+
+
+# -------------------------------------------------------------------- tasks
+
+_TRANSIENT = (StorageError, ConnectionError, OSError)
+
+
+def _register_tasks(app: Celery, settings: ServerSettings) -> None:
+    retry_policy: dict[str, Any] = {
+        "bind": True,
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": _TRANSIENT,
+        "retry_backoff": 2,
+        "retry_backoff_max": 60,
+        "retry_jitter": True,
+        "max_retries": 3,
+    }
+    lease_wait = max(1, int(settings.scene_lease))
+
+    @app.task(name="tutor.generate", **retry_policy)  # type: ignore[untyped-decorator]
+    def generate(self: Task, job_data: dict[str, Any]) -> None:
+        rt = runtime(settings)
+        job = Job.model_validate(job_data)
+        with correlated(job.correlation_id):
+            if rt.done(job.id):
+                return
+            scenes = rt.run(work.plan_session, rt.tutor, job.session_id, int(job.prompt or 4))
+            for scene in scenes:
+                app.send_task("tutor.scene", args=[job_data, scene.id], queue=QUEUE)
+            rt.mark_done(job.id)
+            log.info("job %s: %d scene tasks sent by %s", job.id, len(scenes), rt.name)
+
+    @app.task(name="tutor.scene", **retry_policy)  # type: ignore[untyped-decorator]
+    def scene(self: Task, job_data: dict[str, Any], scene_id: str) -> None:
+        rt = runtime(settings)
+        job = Job.model_validate(job_data)
+        marker = f"{job.id}:{scene_id}"
+        with correlated(job.correlation_id):
+            if rt.done(marker):
+                return
+            try:
+                rt.run(_with_lease, rt, scene_id, partial(_make_scene, rt, scene_id))
+            except LeaseHeld:
+                raise self.retry(countdown=lease_wait, max_retries=None) from None
+            rt.mark_done(marker)
+
+    @app.task(name="tutor.edit", **retry_policy)  # type: ignore[untyped-decorator]
+    def edit(self: Task, job_data: dict[str, Any]) -> None:
+        rt = runtime(settings)
+        job = Job.model_validate(job_data)
+        assert job.scene_id is not None
+        with correlated(job.correlation_id):
+            if rt.done(job.id):
+                return
+            try:
+                rt.run(_with_lease, rt, job.scene_id, partial(_edit, rt, job))
+            except LeaseHeld:
+                raise self.retry(countdown=lease_wait, max_retries=None) from None
+            rt.mark_done(job.id)
+
+
+async def _with_lease(rt: _Runtime, scene_id: str, fn: Callable[[], Awaitable[None]]) -> None:
+    async with rt.leases.held(scene_id):
+        log.info("scene %s taken by worker %s", scene_id, rt.name)
+        await fn()
+        log.info("scene %s released by worker %s", scene_id, rt.name)
+
+
+async def _make_scene(rt: _Runtime, scene_id: str) -> None:
+    # Holding the lease, a busy scene can only be one whose worker died.
+    current = await rt.tutor.store.get_scene(scene_id)
+    await work.make_scene(rt.tutor, scene_id, taken_over=current.status in work.BUSY_SCENE)
+
+
+async def _edit(rt: _Runtime, job: Job) -> None:
+    assert job.scene_id is not None
+    current = await rt.tutor.store.get_scene(job.scene_id)
+    if current.status in work.BUSY_SCENE:
+        await work.take_over_edit(rt.tutor, job.scene_id)
+    else:
+        await rt.tutor.run_job(job)
+
+
+TASK_FOR_KIND = {
+    JobKind.GENERATE: "tutor.generate",
+    JobKind.EDIT: "tutor.edit",
+    JobKind.RETRY: "tutor.edit",
+}

@@ -1,0 +1,504 @@
+"""The server's one door to tutor-core: ownership checks, limits, jobs, views and URLs.
+
+Routes call this module only; every call into the store, the storage, the queue and
+the pipeline is here, so a change of tutor-core's API is absorbed in one place.
+Ownership: a record of another user answers NotFound, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+from tutor_core import keys
+from tutor_core import versions as scene_versions
+from tutor_core.errors import ConflictError, InvalidInput, NotFound
+from tutor_core.interfaces import Bucket
+from tutor_core.logs import correlation_id, new_correlation_id
+from tutor_core.models import (
+    QUALITY_SIZES,
+    Job,
+    JobKind,
+    Project,
+    Quality,
+    Scene,
+    SceneStatus,
+    SessionStatus,
+    User,
+    VideoSession,
+)
+from tutor_core.prompts import DEFAULT_SCENES, check_scene_count, parse_scene_count
+from tutor_core.storages.local import LocalStorage
+from tutor_core.tutor import Tutor, _title_from
+from tutor_server import schemas
+from tutor_server.errors import FieldInvalid, RateLimited
+from tutor_server.events import EventLog
+from tutor_server.limits import RateLimiter
+from tutor_server.observability import JOBS_SUBMITTED
+from tutor_server.settings import ServerSettings
+
+log = logging.getLogger("tutor.server")
+
+BUSY_SESSION = (SessionStatus.QUEUED, SessionStatus.GENERATING, SessionStatus.RENDERING)
+IDLE_SCENE = (SceneStatus.READY, SceneStatus.ERROR)
+FILES_PREFIX = "/api/files"
+
+
+def export_key(session: VideoSession, suffix: str) -> str:
+    """`projects/{p}/sessions/{s}/exports/v{version}.{suffix}` (chunks bucket)."""
+    return keys.validate_key(
+        f"projects/{session.project_id}/sessions/{session.id}/exports/v{session.version}.{suffix}"
+    )
+
+
+class Service:
+    """What the routes do, for one user at a time."""
+
+    def __init__(
+        self,
+        tutor: Tutor,
+        settings: ServerSettings,
+        events: EventLog,
+        limiter: RateLimiter,
+    ) -> None:
+        self.tutor = tutor
+        self.settings = settings
+        self.events = events
+        self.limiter = limiter
+        self.store = tutor.store
+        self.storage = tutor.storage
+
+    # ------------------------------------------------------------------ users
+
+    async def user(self, external_id: str) -> User:
+        return await self.store.ensure_user(external_id)
+
+    # --------------------------------------------------------------- projects
+
+    async def create_project(self, user: User, body: schemas.ProjectCreate) -> Project:
+        return await self.store.create_project(user.id, body.title, body.description)
+
+    async def list_projects(self, user: User) -> list[Project]:
+        return await self.store.list_projects(user.id)
+
+    async def project(self, user: User, project_id: str) -> Project:
+        try:
+            project = await self.store.get_project(project_id)
+        except NotFound:
+            project = None
+        if project is None or project.owner_id != user.id:
+            raise NotFound(f"no project {project_id}", hint="GET /api/projects lists yours")
+        return project
+
+    async def rename_project(
+        self, user: User, project_id: str, body: schemas.ProjectUpdate
+    ) -> Project:
+        project = await self.project(user, project_id)
+        return await self.store.update_project(
+            project.id, revision=project.revision, title=body.title
+        )
+
+    async def delete_project(self, user: User, project_id: str) -> None:
+        """Delete a project, its sessions, scenes and every stored object."""
+        project = await self.project(user, project_id)
+        sessions = await self.store.list_sessions(project.id)
+        busy = [s.id for s in sessions if s.status in BUSY_SESSION]
+        if busy:
+            raise ConflictError(
+                f"project {project_id} has sessions still being made: {', '.join(busy)}",
+                hint="wait until they are ready or failed, then delete the project",
+            )
+        for session in sessions:
+            for scene in await self.store.list_scenes(session.id):
+                for version in range(1, scene.version + 1):
+                    pid, sid, idx = scene.project_id, scene.session_id, scene.index
+                    await self.storage.delete(Bucket.CHUNKS, keys.chunk_key(pid, sid, idx, version))
+                    await self.storage.delete(
+                        Bucket.CHUNKS, keys.subtitles_key(pid, sid, idx, version)
+                    )
+                    await self.storage.delete(
+                        Bucket.SOURCES, keys.source_key(pid, sid, idx, version)
+                    )
+                    await self.storage.delete(Bucket.SOURCES, keys.spec_key(pid, sid, idx, version))
+            await self.storage.delete(
+                Bucket.SOURCES, f"projects/{project.id}/sessions/{session.id}/plan.json"
+            )
+            for version in range(1, session.version + 1):
+                for suffix in ("mp4", "vtt"):
+                    stale = session.model_copy(update={"version": version})
+                    await self.storage.delete(Bucket.CHUNKS, export_key(stale, suffix))
+        await self.store.delete_project(project.id)
+
+    # --------------------------------------------------------------- sessions
+
+    async def list_sessions(self, user: User, project_id: str) -> list[VideoSession]:
+        project = await self.project(user, project_id)
+        return await self.store.list_sessions(project.id)
+
+    async def session(self, user: User, session_id: str) -> VideoSession:
+        try:
+            session = await self.store.get_session(session_id)
+            await self.project(user, session.project_id)
+        except NotFound:
+            raise NotFound(
+                f"no session {session_id}", hint="GET /api/projects/{id}/sessions lists yours"
+            ) from None
+        return session
+
+    async def scenes(self, session: VideoSession) -> list[Scene]:
+        return await self.store.list_scenes(session.id)
+
+    async def scene(self, user: User, scene_id: str) -> Scene:
+        try:
+            scene = await self.store.get_scene(scene_id)
+            await self.session(user, scene.session_id)
+        except NotFound:
+            raise NotFound(
+                f"no scene {scene_id}", hint="GET /api/sessions/{id} lists a session's scenes"
+            ) from None
+        return scene
+
+    async def start_session(
+        self, user: User, project_id: str, body: schemas.SessionCreate
+    ) -> VideoSession:
+        """Record a queued session and queue its generation (202)."""
+        project = await self.project(user, project_id)
+        self._check_prompt(body.prompt)
+        count = check_scene_count(
+            body.scene_count
+            if body.scene_count is not None
+            else (parse_scene_count(body.prompt) or DEFAULT_SCENES)
+        )
+        await self._admit(user)
+        session = await self._create_session(
+            project, body.prompt, body.quality or self.tutor.settings.quality
+        )
+        await self._submit(JobKind.GENERATE, session, prompt=str(count))
+        return session
+
+    async def edit(self, user: User, scene_id: str, prompt: str) -> schemas.JobAccepted:
+        scene = await self.scene(user, scene_id)
+        self._check_prompt(prompt)
+        self._check_idle(scene, editing=True)
+        await self._admit(user)
+        scene = await self._claim_scene(scene)
+        session = await self.store.get_session(scene.session_id)
+        job = await self._submit(JobKind.EDIT, session, scene=scene, prompt=prompt)
+        return schemas.JobAccepted(job_id=job.id, session_id=session.id, scene_id=scene.id)
+
+    async def retry(self, user: User, scene_id: str) -> schemas.JobAccepted:
+        scene = await self.scene(user, scene_id)
+        if scene.status != SceneStatus.ERROR:
+            raise ConflictError(
+                f"scene {scene_id} is {scene.status.value}, not error: only failed scenes "
+                "are retried",
+                hint="to change a scene that works, POST /api/scenes/{id}/edit",
+            )
+        await self._admit(user)
+        scene = await self._claim_scene(scene)
+        session = await self.store.get_session(scene.session_id)
+        job = await self._submit(JobKind.RETRY, session, scene=scene)
+        return schemas.JobAccepted(job_id=job.id, session_id=session.id, scene_id=scene.id)
+
+    async def versions(self, user: User, scene_id: str) -> list[scene_versions.SceneVersion]:
+        scene = await self.scene(user, scene_id)
+        return await scene_versions.list_versions(self.store, self.storage, scene.id)
+
+    async def rollback(self, user: User, scene_id: str, version: int) -> VideoSession:
+        scene = await self.scene(user, scene_id)
+        updated = await scene_versions.rollback(self.store, self.storage, scene.id, version)
+        await self.events.append(updated)
+        session = await self.tutor.pipeline._finish_session(scene.session_id)
+        await self.events.append(session)
+        return session
+
+    async def export(self, user: User, session_id: str) -> schemas.ExportOut:
+        """Join the session's playable chunks (stream copy) and store mp4 + vtt."""
+        session = await self.session(user, session_id)
+        if session.status in BUSY_SESSION:
+            raise ConflictError(
+                f"session {session_id} is {session.status.value}",
+                hint="export when it is ready (watch GET /api/sessions/{id}/events)",
+            )
+        video_key, vtt_key = export_key(session, "mp4"), export_key(session, "vtt")
+        scenes = await self.store.list_scenes(session.id)
+        playable = [s for s in scenes if s.playable]
+        if not await self.storage.exists(Bucket.CHUNKS, video_key):
+            with tempfile.TemporaryDirectory(prefix="tutor-export-") as tmp:
+                result = await self.tutor.pipeline.export(session.id, Path(tmp) / "video.mp4")
+                await self.storage.put(
+                    Bucket.CHUNKS, vtt_key, result.subtitles, content_type="text/vtt"
+                )
+                await self.storage.put(
+                    Bucket.CHUNKS, video_key, result.path, content_type="video/mp4"
+                )
+        return schemas.ExportOut(
+            session_id=session.id,
+            version=session.version,
+            video_url=await self.url(Bucket.CHUNKS, video_key),
+            subtitles_url=await self.url(Bucket.CHUNKS, vtt_key),
+            frames=sum(s.duration_in_frames for s in playable),
+            duration=sum(s.duration_in_frames for s in playable) / session.target_fps,
+            scenes=len(playable),
+            missing_scenes=[s.index for s in scenes if not s.playable],
+        )
+
+    # ------------------------------------------------------------------ files
+
+    @property
+    def serves_files(self) -> bool:
+        """True when media lives in a local directory that this server serves."""
+        return isinstance(self.storage, LocalStorage)
+
+    async def local_file(self, user: User, key: str) -> Path:
+        """The file behind a chunks-bucket key of one of the user's projects."""
+        if not isinstance(self.storage, LocalStorage):
+            raise NotFound("this server does not serve media", hint="use the URLs it returns")
+        missing = NotFound(f"no file {key}", hint="use the URLs in GET /api/sessions/{id}")
+        parts = key.split("/")
+        if len(parts) < 3 or parts[0] != "projects":
+            raise missing
+        try:
+            await self.project(user, parts[1])
+            path = self.storage.path(Bucket.CHUNKS, key)
+        except (NotFound, InvalidInput):
+            raise missing from None
+        if not path.is_file():
+            raise missing
+        return path
+
+    async def url(self, bucket: Bucket, key: str) -> str:
+        """A URL for an object, computed now (presigned ones expire)."""
+        if isinstance(self.storage, LocalStorage):
+            base = (self.settings.public_url or "").rstrip("/")
+            return f"{base}{FILES_PREFIX}/{bucket.value}/{quote(key)}"
+        return await self.storage.url(bucket, key, expires=self.settings.url_expires)
+
+    # ------------------------------------------------------------------ views
+
+    def session_out(self, session: VideoSession) -> schemas.SessionOut:
+        return schemas.SessionOut(
+            id=session.id,
+            project_id=session.project_id,
+            title=session.title,
+            prompt=session.prompt,
+            status=session.status,
+            quality=session.quality,
+            fps=session.target_fps,
+            width=session.width,
+            height=session.height,
+            codec=session.codec,
+            duration_in_frames=session.duration_in_frames,
+            error_message=session.error_message,
+            job_id=session.job_id,
+            version=session.version,
+            created_at=session.created_at,
+            updated_at=session.updated_at,
+        )
+
+    async def scene_out(self, scene: Scene) -> schemas.SceneOut:
+        return schemas.SceneOut(
+            id=scene.id,
+            session_id=scene.session_id,
+            index=scene.index,
+            title=scene.title,
+            status=scene.status,
+            version=scene.version,
+            checksum=scene.checksum,
+            start_frame=scene.start_frame,
+            end_frame=scene.end_frame,
+            duration_in_frames=scene.duration_in_frames,
+            error_message=scene.error_message,
+            chunk_url=(
+                await self.url(Bucket.CHUNKS, scene.s3_chunk_key) if scene.s3_chunk_key else None
+            ),
+            subtitles_url=(
+                await self.url(Bucket.CHUNKS, scene.s3_subtitles_key)
+                if scene.s3_subtitles_key
+                else None
+            ),
+            job_id=scene.job_id,
+            updated_at=scene.updated_at,
+        )
+
+    async def session_detail(self, session: VideoSession) -> schemas.SessionDetail:
+        scenes = [await self.scene_out(s) for s in await self.scenes(session)]
+        return schemas.SessionDetail(**self.session_out(session).model_dump(), scenes=scenes)
+
+    async def version_out(self, v: scene_versions.SceneVersion) -> schemas.VersionOut:
+        return schemas.VersionOut(
+            version=v.version,
+            current=v.current,
+            chunk_url=await self.url(Bucket.CHUNKS, v.chunk_key),
+            subtitles_url=(
+                await self.url(Bucket.CHUNKS, v.subtitles_key) if v.subtitles_key else None
+            ),
+        )
+
+    # --------------------------------------------------------------- webhooks
+
+    async def job_generate(self, body: schemas.GenerateJobRequest) -> schemas.JobAccepted:
+        """The seed's generate webhook: the session is the caller's (made if missing)."""
+        try:
+            project = await self.store.get_project(body.project_id)
+        except NotFound:
+            raise NotFound(
+                f"no project {body.project_id}",
+                hint="create the project in the shared store before starting a job",
+            ) from None
+        self._check_prompt(body.prompt)
+        owner = await self.store.get_user(project.owner_id)
+        try:
+            session = await self.store.get_session(body.session_id)
+        except NotFound:
+            session = None
+        if session is not None:
+            if session.project_id != project.id:
+                raise NotFound(
+                    f"no session {body.session_id} in project {project.id}",
+                    hint="send the session's own projectId",
+                )
+            if session.status == SessionStatus.QUEUED and session.job_id:
+                # A retried webhook: the job is already queued.
+                return schemas.JobAccepted(job_id=session.job_id, session_id=session.id)
+            if session.status != SessionStatus.IDLE:
+                raise ConflictError(
+                    f"session {session.id} is {session.status.value}; generation starts once",
+                    hint="start a new session to generate again",
+                )
+        await self._admit(owner)
+        session = await self._create_session(
+            project,
+            body.prompt,
+            self.tutor.settings.quality,
+            session_id=body.session_id,
+            existing=session,
+        )
+        job = await self._submit(JobKind.GENERATE, session, prompt=str(body.scene_count))
+        return schemas.JobAccepted(job_id=job.id, session_id=session.id)
+
+    async def job_edit(self, body: schemas.EditJobRequest) -> schemas.JobAccepted:
+        """The seed's edit webhook."""
+        try:
+            scene = await self.store.get_scene(body.scene_id)
+        except NotFound:
+            scene = None
+        if scene is None or scene.project_id != body.project_id:
+            raise NotFound(
+                f"no scene {body.scene_id} in project {body.project_id}",
+                hint="send the scene's id and its own projectId",
+            )
+        project = await self.store.get_project(scene.project_id)
+        owner = await self.store.get_user(project.owner_id)
+        return await self.edit(owner, scene.id, body.prompt)
+
+    # ------------------------------------------------------------ plumbing
+
+    def _check_prompt(self, prompt: str) -> None:
+        limit = self.settings.max_prompt_chars
+        if len(prompt) > limit:
+            raise FieldInvalid(
+                "prompt",
+                f"is {len(prompt):,} characters; the limit is {limit:,}",
+                hint="say it in fewer words; tutor plans the details itself",
+            )
+
+    def _check_idle(self, scene: Scene, *, editing: bool) -> None:
+        if scene.status not in IDLE_SCENE:
+            raise ConflictError(
+                f"scene {scene.id} is busy ({scene.status.value})",
+                hint="wait until it is ready or failed (watch GET /api/sessions/{id}/events)",
+            )
+        if editing and not scene.playable and scene.pending_edit is None:
+            raise ConflictError(
+                f"scene {scene.id} has never rendered, so there is nothing to edit yet",
+                hint="POST /api/scenes/{id}/retry first",
+            )
+
+    async def _admit(self, user: User) -> None:
+        """Enforce the per-user cap on running jobs, then the rate limit."""
+        active = 0
+        for project in await self.store.list_projects(user.id):
+            sessions = await self.store.list_sessions(project.id)
+            active += sum(1 for s in sessions if s.status in BUSY_SESSION)
+        if active >= self.settings.max_active_jobs:
+            raise RateLimited(
+                f"{active} of your sessions are being made; the limit is "
+                f"{self.settings.max_active_jobs} at once",
+                retry_after=30,
+                hint="wait until one is ready (TUTOR_MAX_ACTIVE_JOBS)",
+            )
+        await self.limiter.hit(user.id, self.settings.jobs_per_minute)
+
+    async def _create_session(
+        self,
+        project: Project,
+        prompt: str,
+        quality: Quality,
+        *,
+        session_id: str = "",
+        existing: VideoSession | None = None,
+    ) -> VideoSession:
+        width, height = QUALITY_SIZES[quality]
+        cid = correlation_id.get()
+        cid = cid if cid != "-" else new_correlation_id()
+        session = existing or await self.store.create_session(
+            VideoSession(
+                id=session_id,
+                project_id=project.id,
+                prompt=prompt,
+                title=_title_from(prompt),
+                quality=quality,
+                width=width,
+                height=height,
+                narrator=getattr(self.tutor.narrator, "name", None),
+                job_id=cid,
+            )
+        )
+        session = await self.store.update_session(
+            session.id,
+            revision=session.revision,
+            status=SessionStatus.QUEUED,
+            job_id=cid,
+            prompt=prompt,
+        )
+        await self.events.append(session)
+        return session
+
+    async def _claim_scene(self, scene: Scene) -> Scene:
+        """Tag the scene with this request's correlation id, so its job logs carry it."""
+        cid = correlation_id.get()
+        if cid == "-":
+            return scene
+        try:
+            return await self.store.update_scene(scene.id, revision=scene.revision, job_id=cid)
+        except ConflictError:
+            raise ConflictError(
+                f"scene {scene.id} changed while the request was handled",
+                hint="read it again and retry",
+            ) from None
+
+    async def _submit(
+        self,
+        kind: JobKind,
+        session: VideoSession,
+        *,
+        scene: Scene | None = None,
+        prompt: str | None = None,
+    ) -> Job:
+        cid = correlation_id.get()
+        job = Job(
+            id="job_" + uuid.uuid4().hex[:16],
+            kind=kind,
+            session_id=session.id,
+            scene_id=scene.id if scene else None,
+            prompt=prompt,
+            correlation_id=cid if cid != "-" else (session.job_id or new_correlation_id()),
+        )
+        await self.tutor.queue.submit(job)
+        JOBS_SUBMITTED.labels(kind=kind.value).inc()
+        log.info("queued %s job %s for session %s", kind.value, job.id, session.id)
+        return job
