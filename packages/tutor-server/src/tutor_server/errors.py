@@ -159,6 +159,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # The framework could not even decode the body (e.g. not UTF-8): a payload error.
+        ERRORS.labels(kind="RequestValidationError").inc()
+        return JSONResponse(
+            _body(
+                "RequestValidationError",
+                f"body: {exc.detail}",
+                "send a UTF-8 JSON object",
+                fields={"body": str(exc.detail)},
+            ),
+            status_code=422,
+        )
     names = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized"}
     hint = {404: "check the path; GET /docs lists every route"}.get(exc.status_code)
     headers = dict(exc.headers or {})

@@ -42,33 +42,28 @@ class BodyLimit:
                 if declared > self.max_bytes:
                     await error_response(self._too_large())(scope, receive, send)
                     return
+        # Read the (small) body up front: an error raised while the app reads it would
+        # be turned into a 400 by the framework, and a 413 must not depend on the route.
+        buffered: list[Message] = []
         seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
+            buffered.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
                 await error_response(self._too_large())(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
+        async def replay() -> Message:
+            if buffered:
+                return buffered.pop(0)
+            return await receive()
 
-class _BodyTooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 class RateLimiter(Protocol):
