@@ -28,6 +28,8 @@ log = logging.getLogger("tutor.server.events")
 
 Kind = Literal["session", "scene"]
 STREAM_MAXLEN = 10_000
+BLOCK_MS = 5000
+"""How long one blocking read of a Redis stream waits before it is issued again."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,10 @@ class RedisEventLog:
         self.redis_url = redis_url
         self.retention = retention
         self._sync = redis.Redis.from_url(redis_url)
-        self._async = redis.asyncio.Redis.from_url(redis_url)
+        # Reads block up to BLOCK_MS; the socket timeout must be longer than that.
+        self._async = redis.asyncio.Redis.from_url(
+            redis_url, socket_timeout=BLOCK_MS / 1000 + 10, socket_connect_timeout=5
+        )
 
     def append_sync(self, item: VideoSession | Scene) -> str:
         key = _stream_key(_session_of(item))
@@ -168,7 +173,7 @@ class RedisEventLog:
         last = after if after and _valid_stream_id(after) else "0-0"
         while True:
             # Block at most a few seconds so a closed client is noticed between reads.
-            reply: Any = await self._async.xread({key: last}, count=500, block=5000)
+            reply: Any = await self._async.xread({key: last}, count=500, block=BLOCK_MS)
             for _stream, entries in reply or []:
                 for raw_id, fields in entries:
                     last = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)

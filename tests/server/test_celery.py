@@ -1,0 +1,122 @@
+"""Celery workers on a real Redis: scenes on different workers, a killed worker's scene.
+
+The stack (one `tutor serve` with TUTOR_QUEUE=celery, two `tutor worker` processes and
+redis-server) is shared by these tests; the kill test runs last and replaces the worker
+it killed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from typing import Any
+
+import pytest
+
+from tests.server import helpers
+from tests.server.conftest import start_worker
+
+pytestmark = pytest.mark.slow
+
+_TAKEN = re.compile(r"scene (scn_\w+) taken by worker (\S+):(\d+)")
+
+
+def _taken(worker: helpers.Proc) -> list[tuple[str, int]]:
+    out = []
+    for line in worker.json_lines():
+        m = _TAKEN.search(str(line.get("message", "")))
+        if m:
+            out.append((m.group(1), int(m.group(3))))
+    return out
+
+
+def _start(live: helpers.Live, prompt: str, scenes: int) -> str:
+    with live.client("alice") as client:
+        project = client.post("/api/projects", json={"title": "Workers"}).json()
+        r = client.post(
+            f"/api/projects/{project['id']}/sessions",
+            json={"prompt": prompt, "sceneCount": scenes},
+        )
+        assert r.status_code == 202, r.text
+        return str(r.json()["id"])
+
+
+def _intervals(events: list[helpers.SseEvent]) -> dict[str, tuple[float, float]]:
+    """(rendering start, rendering end) of each scene, from its status events."""
+    spans: dict[str, dict[str, float]] = {}
+    for event in events:
+        if event.event != "scene":
+            continue
+        marks = spans.setdefault(event.data["id"], {})
+        status = event.data["status"]
+        if status == "rendering":
+            marks.setdefault("start", event.data["updatedAt"])
+        elif status == "uploading":
+            marks["end"] = event.data["updatedAt"]
+    return {k: (v["start"], v["end"]) for k, v in spans.items() if {"start", "end"} <= set(v)}
+
+
+def test_two_workers_render_scenes_of_one_lesson_at_once(celery_stack: helpers.Live) -> None:
+    session_id = _start(celery_stack, "explain the Pythagorean theorem", 4)
+    with celery_stack.client("alice") as client:
+        events = helpers.follow_until(client, session_id, helpers.session_settled)
+        detail = client.get(f"/api/sessions/{session_id}").json()
+    assert detail["status"] == "ready", detail
+    assert [s["status"] for s in detail["scenes"]] == ["ready"] * 4
+    assert [s["version"] for s in detail["scenes"]] == [1] * 4
+    # Status changes made in the workers reached this server's SSE stream.
+    for scene in detail["scenes"]:
+        assert any(e.data["id"] == scene["id"] and e.data["status"] == "ready" for e in events)
+    spans = _intervals(events)
+    assert len(spans) == 4, spans
+    ordered = sorted(spans.values())
+    overlapping = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if b[0] < a[1]]
+    assert overlapping, f"no two scenes rendered at once: {ordered}"
+    workers = {
+        pid
+        for worker in celery_stack.workers
+        for scene_id, pid in _taken(worker)
+        if scene_id in spans
+    }
+    assert len(workers) == 2, workers
+
+
+def test_a_worker_killed_mid_render_loses_nothing(celery_stack: helpers.Live) -> None:
+    session_id = _start(celery_stack, "explain the derivative as a slope", 1)
+    by_pid = {w.proc.pid: w for w in celery_stack.workers}
+    with celery_stack.client("alice") as client:
+        before = helpers.follow_until(
+            client,
+            session_id,
+            lambda ev: ev[-1].event == "scene" and ev[-1].data["status"] == "rendering",
+        )
+        scene_id = before[-1].data["id"]
+        holders = [pid for w in celery_stack.workers for sid, pid in _taken(w) if sid == scene_id]
+        assert len(holders) == 1 and holders[0] in by_pid, holders
+        victim = by_pid[holders[0]]
+        os.kill(victim.proc.pid, signal.SIGKILL)
+        victim.proc.wait(timeout=10)
+        celery_stack.workers.remove(victim)
+        after = helpers.follow_until(
+            client, session_id, helpers.session_settled, last_event_id=before[-1].id
+        )
+        detail = client.get(f"/api/sessions/{session_id}").json()
+        versions = client.get(f"/api/scenes/{scene_id}/versions").json()
+        (scene,) = detail["scenes"]
+        chunk = client.get(scene["chunkUrl"])
+    try:
+        assert detail["status"] == "ready", detail
+        assert scene["status"] == "ready" and scene["version"] == 1, scene
+        assert [v["version"] for v in versions] == [1]
+        assert chunk.status_code == 200 and len(chunk.content) > 1000
+        survivors = [pid for w in celery_stack.workers for sid, pid in _taken(w) if sid == scene_id]
+        assert survivors and victim.proc.pid not in survivors
+        statuses = [e.data["status"] for e in after if e.data.get("id") == scene_id]
+        assert "error" in statuses and statuses[-1] == "ready", statuses  # taken over, then made
+    finally:
+        start_worker(celery_stack, f"w{len(celery_stack.workers) + 2}")
+
+
+def _events(events: list[helpers.SseEvent]) -> list[Any]:
+    return [(e.event, e.data["status"]) for e in events]
