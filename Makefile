@@ -43,3 +43,4 @@ demo: setup
 bench: setup
 	$(PY) bench/pipeline.py
 	$(PY) bench/render_overhead.py
+	$(PY) bench/server.py

@@ -89,6 +89,7 @@ async def test_concurrent_jobs_are_capped_per_user(make_api: Any) -> None:
     assert bob_project.status_code == 201
 
 
+@pytest.mark.slow
 async def test_job_rate_limit_answers_429_with_retry_after(make_api: Any) -> None:
     api = await make_api(jobs_per_minute=1)
     project_id = await _project(api)

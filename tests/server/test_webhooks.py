@@ -84,6 +84,7 @@ async def test_bad_signatures_are_401_and_queue_nothing(api: Api) -> None:
         await api.service.store.get_session("ses_hookA")
 
 
+@pytest.mark.slow
 async def test_a_signed_generate_then_edit_run_and_replays_are_refused(api: Api) -> None:
     project_id = await _project(api)
     body = json.dumps(

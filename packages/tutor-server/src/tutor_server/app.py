@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -77,8 +78,12 @@ def create_app(
         app.state.service = Service(the_tutor, settings, log_, limiter)
         try:
             await the_tutor.start_queue()
-            log.info("server ready (queue %s)", the_tutor.queue.name)
-            yield {}
+            async with anyio.create_task_group() as tg:
+                if isinstance(log_, events.RedisEventLog):
+                    tg.start_soon(log_.run)
+                log.info("server ready (queue %s)", the_tutor.queue.name)
+                yield {}
+                tg.cancel_scope.cancel()
         finally:
             events.remove_sink(log_)
             await log_.close()

@@ -24,7 +24,7 @@ from tutor_server.tokens import Unauthorized, verify_token
 _bearer = HTTPBearer(auto_error=False, description="An HS256 JWT whose `sub` is your user id.")
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 

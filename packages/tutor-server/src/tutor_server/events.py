@@ -28,8 +28,8 @@ log = logging.getLogger("tutor.server.events")
 
 Kind = Literal["session", "scene"]
 STREAM_MAXLEN = 10_000
-BLOCK_MS = 5000
-"""How long one blocking read of a Redis stream waits before it is issued again."""
+PING_CHANNEL = "tutor:events-ping:"
+POOL_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,13 @@ def _stream_key(session_id: str) -> str:
 
 
 class RedisEventLog:
-    """Events in a Redis stream per session; ids are Redis stream ids (`<ms>-<n>`)."""
+    """Events in a Redis stream per session; ids are Redis stream ids (`<ms>-<n>`).
+
+    An append also publishes a wake-up on `tutor:events-ping:<session id>`; each server
+    runs one listener (`run`) that wakes the streams following that session, which then
+    read what is new with `XRANGE`. So a change costs one short read per client, and the
+    number of Redis connections does not grow with the number of clients.
+    """
 
     def __init__(self, redis_url: str, *, retention: int = 7 * 24 * 3600) -> None:
         import redis
@@ -151,41 +157,78 @@ class RedisEventLog:
         self.redis_url = redis_url
         self.retention = retention
         self._sync = redis.Redis.from_url(redis_url)
-        # Reads block up to BLOCK_MS; the socket timeout must be longer than that.
-        self._async = redis.asyncio.Redis.from_url(
-            redis_url, socket_timeout=BLOCK_MS / 1000 + 10, socket_connect_timeout=5
+        # Waits for a free connection rather than failing when many clients read at once.
+        self._pool = redis.asyncio.BlockingConnectionPool.from_url(
+            redis_url, max_connections=POOL_SIZE, timeout=30, socket_timeout=30
         )
+        self._async = redis.asyncio.Redis(connection_pool=self._pool)
+        self._waiters: dict[str, set[anyio.Event]] = {}
+        self._listening = False
 
     def append_sync(self, item: VideoSession | Scene) -> str:
-        key = _stream_key(_session_of(item))
+        session_id = _session_of(item)
+        key = _stream_key(session_id)
         fields = {"kind": _kind(item), "data": item.model_dump_json()}
         pipe = self._sync.pipeline()
         pipe.xadd(key, fields, maxlen=STREAM_MAXLEN, approximate=True)  # type: ignore[arg-type]
         pipe.expire(key, self.retention)
-        event_id, _ = pipe.execute()
+        pipe.publish(PING_CHANNEL + session_id, b"")
+        event_id, _, _ = pipe.execute()
         return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
 
     async def append(self, item: VideoSession | Scene) -> str:
         return await anyio.to_thread.run_sync(self.append_sync, item)
 
+    async def run(self) -> None:
+        """Listen for wake-ups until cancelled (one task per server process)."""
+        pubsub = self._async.pubsub()
+        try:
+            await pubsub.psubscribe(PING_CHANNEL + "*")
+            self._listening = True
+            while True:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
+                if message is None:
+                    continue
+                channel = _text(message.get("channel", b""))
+                self._wake(channel.removeprefix(PING_CHANNEL))
+        finally:
+            self._listening = False
+            with anyio.CancelScope(shield=True):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def _wake(self, session_id: str) -> None:
+        for waiter in self._waiters.pop(session_id, set()):
+            waiter.set()
+
     async def follow(self, session_id: str, after: str | None) -> AsyncIterator[Event]:
         key = _stream_key(session_id)
-        last = after if after and _valid_stream_id(after) else "0-0"
+        last = after if after and _valid_stream_id(after) else None
         while True:
-            # Block at most a few seconds so a closed client is noticed between reads.
-            reply: Any = await self._async.xread({key: last}, count=500, block=BLOCK_MS)
-            for _stream, entries in reply or []:
+            waiter = anyio.Event()
+            self._waiters.setdefault(session_id, set()).add(waiter)
+            entries: Any = await self._async.xrange(
+                key, min=f"({last}" if last else "-", max="+", count=500
+            )
+            if entries:
+                self._waiters.get(session_id, set()).discard(waiter)
                 for raw_id, fields in entries:
-                    last = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+                    last = _text(raw_id)
                     kind = _text(fields.get(b"kind", fields.get("kind", b"scene")))
                     data = json.loads(fields.get(b"data", fields.get("data", b"{}")))
                     yield Event(last, "session" if kind == "session" else "scene", data)
+                continue
+            # Without the listener (not started), poll once a second.
+            with anyio.move_on_after(5.0 if self._listening else 1.0):
+                await waiter.wait()
 
     async def ping(self) -> None:
         await self._async.ping()
 
     async def close(self) -> None:
+        for session_id in list(self._waiters):
+            self._wake(session_id)
         await self._async.aclose()
+        await self._pool.aclose()
         self._sync.close()
 
 

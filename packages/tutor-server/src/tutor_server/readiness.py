@@ -52,4 +52,7 @@ async def refresh_gauges(service: Service) -> None:
     for status, count in scene_counts.items():
         SCENES_BY_STATE.labels(status=status.value).set(count)
     depth = getattr(service.tutor.queue, "depth", None)
-    QUEUE_DEPTH.set(await depth() if depth is not None else 0)
+    if depth is not None:
+        QUEUE_DEPTH.set(await depth())
+    else:  # the in-process queue: sessions still waiting for their job to start
+        QUEUE_DEPTH.set(sum(1 for s in sessions if s.status == SessionStatus.QUEUED))

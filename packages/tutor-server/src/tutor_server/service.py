@@ -45,6 +45,7 @@ log = logging.getLogger("tutor.server")
 BUSY_SESSION = (SessionStatus.QUEUED, SessionStatus.GENERATING, SessionStatus.RENDERING)
 IDLE_SCENE = (SceneStatus.READY, SceneStatus.ERROR)
 FILES_PREFIX = "/api/files"
+CACHE_SIZE = 10_000
 
 
 def export_key(session: VideoSession, suffix: str) -> str:
@@ -70,11 +71,21 @@ class Service:
         self.limiter = limiter
         self.store = tutor.store
         self.storage = tutor.storage
+        # Immutable facts, cached to spare the store a read per request: a user's id
+        # for an external id, and a project's owner (a project never changes hands).
+        self._users: dict[str, User] = {}
+        self._owners: dict[str, str] = {}
 
     # ------------------------------------------------------------------ users
 
     async def user(self, external_id: str) -> User:
-        return await self.store.ensure_user(external_id)
+        user = self._users.get(external_id)
+        if user is None:
+            user = await self.store.ensure_user(external_id)
+            if len(self._users) > CACHE_SIZE:
+                self._users.clear()
+            self._users[external_id] = user
+        return user
 
     # --------------------------------------------------------------- projects
 
@@ -91,7 +102,18 @@ class Service:
             project = None
         if project is None or project.owner_id != user.id:
             raise NotFound(f"no project {project_id}", hint="GET /api/projects lists yours")
+        self._remember_owner(project)
         return project
+
+    async def _check_owner(self, user: User, project_id: str) -> None:
+        """Like `project`, without a store read when the owner is known."""
+        if self._owners.get(project_id) != user.id:
+            await self.project(user, project_id)
+
+    def _remember_owner(self, project: Project) -> None:
+        if len(self._owners) > CACHE_SIZE:
+            self._owners.clear()
+        self._owners[project.id] = project.owner_id
 
     async def rename_project(
         self, user: User, project_id: str, body: schemas.ProjectUpdate
@@ -131,6 +153,7 @@ class Service:
                     stale = session.model_copy(update={"version": version})
                     await self.storage.delete(Bucket.CHUNKS, export_key(stale, suffix))
         await self.store.delete_project(project.id)
+        self._owners.pop(project.id, None)
 
     # --------------------------------------------------------------- sessions
 
@@ -141,7 +164,7 @@ class Service:
     async def session(self, user: User, session_id: str) -> VideoSession:
         try:
             session = await self.store.get_session(session_id)
-            await self.project(user, session.project_id)
+            await self._check_owner(user, session.project_id)
         except NotFound:
             raise NotFound(
                 f"no session {session_id}", hint="GET /api/projects/{id}/sessions lists yours"
@@ -262,7 +285,7 @@ class Service:
         if len(parts) < 3 or parts[0] != "projects":
             raise missing
         try:
-            await self.project(user, parts[1])
+            await self._check_owner(user, parts[1])
             path = self.storage.path(Bucket.CHUNKS, key)
         except (NotFound, InvalidInput):
             raise missing from None
