@@ -169,3 +169,21 @@ def test_tokens_round_trip_and_refuse_tampering() -> None:
     no_exp = jwt.encode({"sub": "carol"}, helpers.SECRET, algorithm="HS256")
     with pytest.raises(Unauthorized, match="exp"):
         verify_token(helpers.SECRET, no_exp)
+
+
+async def test_the_cookie_signs_in_only_in_local_mode(make_api: Any) -> None:
+    shared = await make_api()
+    cookie = {"Cookie": f"tutor_token={helpers.token('alice')}"}
+    r = await shared.client.get("/api/me", headers=cookie)
+    assert r.status_code == 401  # a shared server takes bearer tokens only (no CSRF surface)
+    r = await shared.client.get(f"/?token={helpers.token('alice')}", follow_redirects=False)
+    assert r.status_code == 200 and "set-cookie" not in r.headers
+    local = await make_api(local_mode=True)
+    r = await local.client.get(f"/?token={helpers.token('alice')}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/docs"
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    assert "httponly" in r.headers["set-cookie"].lower()
+    r = await local.client.get("/api/me", headers=cookie)
+    assert r.status_code == 200 and r.json()["externalId"] == "alice"
+    r = await local.client.get("/?token=forged.token.value", follow_redirects=False)
+    assert r.status_code == 401

@@ -107,6 +107,17 @@ async def test_a_signed_generate_then_edit_run_and_replays_are_refused(api: Api)
     assert again.status_code == 401 and "replay" in again.json()["detail"]
     assert _jobs_submitted() == before
 
+    # A delivery retried by the caller (signed anew) is the same job, not a second one.
+    # (A second later: within the same second the signature would be the same, a replay.)
+    later = int(time.time()) + 1
+    retried = await api.client.post("/jobs/generate", content=body, headers=_signed(body, at=later))
+    assert retried.status_code == 202
+    assert retried.json()["sessionId"] == "ses_hookB"
+    assert _jobs_submitted() == before
+    other = body.replace(b"Pythagorean theorem", b"unit circle")
+    conflict = await api.client.post("/jobs/generate", content=other, headers=_signed(other))
+    assert conflict.status_code == 409
+
     detail = await _wait_session(api, "ses_hookB", lambda d: d["status"] in ("ready", "error"))
     assert detail["status"] == "ready", detail
     (scene,) = detail["scenes"]

@@ -384,12 +384,13 @@ class Service:
                     f"no session {body.session_id} in project {project.id}",
                     hint="send the session's own projectId",
                 )
-            if session.status == SessionStatus.QUEUED and session.job_id:
-                # A retried webhook: the job is already queued.
-                return schemas.JobAccepted(job_id=session.job_id, session_id=session.id)
             if session.status != SessionStatus.IDLE:
+                if session.prompt == " ".join(body.prompt.split()) and session.job_id:
+                    # A retried delivery (webhooks are at least once): the job exists.
+                    return schemas.JobAccepted(job_id=session.job_id, session_id=session.id)
                 raise ConflictError(
-                    f"session {session.id} is {session.status.value}; generation starts once",
+                    f"session {session.id} is {session.status.value} with another prompt; "
+                    "a session is generated once",
                     hint="start a new session to generate again",
                 )
         await self._admit(owner)
