@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-from typing import Any
 
 import pytest
 
@@ -118,5 +117,19 @@ def test_a_worker_killed_mid_render_loses_nothing(celery_stack: helpers.Live) ->
         start_worker(celery_stack, f"w{len(celery_stack.workers) + 2}")
 
 
-def _events(events: list[helpers.SseEvent]) -> list[Any]:
-    return [(e.event, e.data["status"]) for e in events]
+def test_tasks_are_late_acked_and_retried_with_backoff() -> None:
+    from tutor_core.errors import InvalidInput, StorageError
+    from tutor_server.celery_app import make_celery
+    from tutor_server.settings import ServerSettings
+
+    app = make_celery(ServerSettings(redis_url="redis://127.0.0.1:1/0"))
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    for name in ("tutor.generate", "tutor.scene", "tutor.edit"):
+        task = app.tasks[name]
+        assert task.acks_late and task.reject_on_worker_lost
+        assert task.max_retries == 3 and task.retry_backoff and task.retry_jitter
+        assert StorageError in task.autoretry_for
+        assert not any(issubclass(InvalidInput, e) for e in task.autoretry_for)
+        assert Exception not in task.autoretry_for
+    assert app.tasks["tutor.scene"].time_limit > 300  # above the 5-minute render timeout

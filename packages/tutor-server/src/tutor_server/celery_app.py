@@ -131,7 +131,17 @@ def _shutdown(**_: Any) -> None:
 
 # -------------------------------------------------------------------- tasks
 
-_TRANSIENT = (StorageError, ConnectionError, OSError)
+
+def _transient() -> tuple[type[BaseException], ...]:
+    """Errors worth retrying: storage, network and broker connections (not bad input)."""
+    import redis.exceptions
+
+    return (
+        StorageError,
+        OSError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+    )
 
 
 def _register_tasks(app: Celery, settings: ServerSettings) -> None:
@@ -139,13 +149,16 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
         "bind": True,
         "acks_late": True,
         "reject_on_worker_lost": True,
-        "autoretry_for": _TRANSIENT,
+        "autoretry_for": _transient(),
         "retry_backoff": 2,
         "retry_backoff_max": 60,
         "retry_jitter": True,
         "max_retries": 3,
     }
     lease_wait = max(1, int(settings.scene_lease))
+    # A hard limit per scene above the pipeline's own timeouts (render 5 min, scene
+    # TUTOR_SCENE_TIMEOUT), for prefork pools; the solo pool relies on those timeouts.
+    scene_limit = Settings().scene_timeout + 120
 
     @app.task(name="tutor.generate", **retry_policy)  # type: ignore[untyped-decorator]
     def generate(self: Task, job_data: dict[str, Any]) -> None:
@@ -160,7 +173,9 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
             rt.mark_done(job.id)
             log.info("job %s: %d scene tasks sent by %s", job.id, len(scenes), rt.name)
 
-    @app.task(name="tutor.scene", **retry_policy)  # type: ignore[untyped-decorator]
+    @app.task(  # type: ignore[untyped-decorator]
+        name="tutor.scene", time_limit=scene_limit, soft_time_limit=scene_limit - 30, **retry_policy
+    )
     def scene(self: Task, job_data: dict[str, Any], scene_id: str) -> None:
         rt = runtime(settings)
         job = Job.model_validate(job_data)
@@ -174,7 +189,9 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
                 raise self.retry(countdown=lease_wait, max_retries=None) from None
             rt.mark_done(marker)
 
-    @app.task(name="tutor.edit", **retry_policy)  # type: ignore[untyped-decorator]
+    @app.task(  # type: ignore[untyped-decorator]
+        name="tutor.edit", time_limit=scene_limit, soft_time_limit=scene_limit - 30, **retry_policy
+    )
     def edit(self: Task, job_data: dict[str, Any]) -> None:
         rt = runtime(settings)
         job = Job.model_validate(job_data)
