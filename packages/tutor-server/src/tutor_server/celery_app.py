@@ -147,6 +147,9 @@ def _transient() -> tuple[type[BaseException], ...]:
 def _register_tasks(app: Celery, settings: ServerSettings) -> None:
     retry_policy: dict[str, Any] = {
         "bind": True,
+        # Tasks belong to this app only (not Celery's process-wide shared registry), so
+        # several apps in one process (a server, tests) do not register them twice.
+        "shared": False,
         "acks_late": True,
         "reject_on_worker_lost": True,
         "autoretry_for": _transient(),
