@@ -29,9 +29,6 @@ async def _scene_with_versions(
     user = await store.ensure_user("alice")
     project = await store.create_project(user.id, "P")
     session = await store.create_session(VideoSession(id="", project_id=project.id))
-    scene = await store.create_scene(
-        Scene(id="", project_id=project.id, session_id=session.id, index=0)
-    )
     pid, sid = project.id, session.id
     for version, data in videos.items():
         await storage.put(Bucket.CHUNKS, keys.chunk_key(pid, sid, 0, version), data)
@@ -43,14 +40,18 @@ async def _scene_with_versions(
             Bucket.SOURCES, keys.spec_key(pid, sid, 0, version), json.dumps(doc).encode()
         )
     n = max(videos)
-    scene = await store.update_scene(
-        scene.id,
-        revision=scene.revision,
-        status=SceneStatus.READY,
-        version=n,
-        s3_chunk_key=keys.chunk_key(pid, sid, 0, n),
-        s3_subtitles_key=keys.subtitles_key(pid, sid, 0, n),
-        s3_spec_key=keys.spec_key(pid, sid, 0, n),
+    scene = await store.create_scene(
+        Scene(
+            id="",
+            project_id=pid,
+            session_id=sid,
+            index=0,
+            status=SceneStatus.READY,
+            version=n,
+            s3_chunk_key=keys.chunk_key(pid, sid, 0, n),
+            s3_subtitles_key=keys.subtitles_key(pid, sid, 0, n),
+            s3_spec_key=keys.spec_key(pid, sid, 0, n),
+        )
     )
     return store, storage, scene
 
@@ -95,8 +96,13 @@ async def test_refusals_say_what_to_do(tmp_path: Path, videos: dict[int, bytes])
     assert [v.version for v in await versions.list_versions(store, storage, scene.id)] == [1, 3]
     with pytest.raises(NotFound, match="no longer stored"):
         await versions.rollback(store, storage, scene.id, 2)
-    busy = await store.update_scene(scene.id, revision=scene.revision, status=SceneStatus.RENDERING)
-    with pytest.raises(ConflictError, match="only a finished scene"):
+    busy = await store.update_scene(
+        scene.id,
+        revision=scene.revision,
+        expected_status=SceneStatus.READY,
+        status=SceneStatus.GENERATING_CODE,
+    )
+    with pytest.raises(ConflictError, match="only a ready scene"):
         await versions.rollback(store, storage, busy.id, 1)
 
 

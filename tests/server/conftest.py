@@ -177,7 +177,7 @@ CELERY_ENV = {
     # and waits: safe either way).
     "TUTOR_CELERY_VISIBILITY_TIMEOUT": "8",
     "TUTOR_CELERY_RESTORE_INTERVAL": "1",
-    "TUTOR_SCENE_LEASE": "3",
+    "TUTOR_LEASE_SECONDS": "3",
     "TUTOR_CONCURRENCY": "1",
 }
 

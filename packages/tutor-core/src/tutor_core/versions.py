@@ -13,6 +13,7 @@ import hashlib
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import anyio
 
@@ -77,10 +78,10 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
         NotFound: that version's chunk is not in storage.
     """
     scene = await store.get_scene(scene_id)
-    if scene.status not in (SceneStatus.READY, SceneStatus.ERROR) or not scene.playable:
+    if scene.status != SceneStatus.READY or not scene.playable:
         raise ConflictError(
-            f"scene {scene_id} is {scene.status.value}; only a finished scene can be rolled back",
-            hint="wait until it is ready, then try again",
+            f"scene {scene_id} is {scene.status.value}; only a ready scene can be rolled back",
+            hint="wait until it is ready (a failed edit: retry it first), then try again",
         )
     if not 1 <= version < scene.version:
         raise InvalidInput(
@@ -96,7 +97,7 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
             f"version {version} of scene {scene_id} is no longer stored",
             hint="pick another version from the versions list",
         )
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name, key in old.items():
         bucket = _BUCKETS[name]
         if not await storage.exists(bucket, key):
@@ -113,16 +114,12 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
         doc = json.loads(await storage.get(Bucket.SOURCES, new["spec_key"]))
         changes["title"] = doc.get("title", scene.title)
         changes["narration"] = doc.get("narration", scene.narration)
-    # A failed edit leaves the scene `error` with version n playable; a rollback settles it.
     return await store.update_scene(
         scene.id,
         revision=scene.revision,
+        expected_status=SceneStatus.READY,
         version=scene.version + 1,
-        status=SceneStatus.READY,
         error_message=None,
-        pending_edit=None,
-        s3_chunk_url=None,
-        s3_subtitles_url=None,
         **changes,
     )
 

@@ -4,9 +4,10 @@ Tasks carry ids only (never objects) and re-read the store. Generation is split 
 scene: `tutor.generate` plans and sends one `tutor.scene` task per scene, so scenes of
 one lesson render on different workers at once. Delivery is at least once (acks late,
 prefetch 1, reject on worker lost, redelivery of a dead worker's task after the
-visibility timeout); a Redis lease per scene (`tutor_server.leases`) makes a second
-delivery wait while the first worker is alive and take over when it is not, and a
-done-marker per job makes a delivery after completion a no-op.
+visibility timeout); the store's lease on each scene (renewed by the pipeline while a
+worker makes it) makes a second delivery wait while the first worker is alive and take
+the scene over when it is not, and a done-marker per edit job makes a delivery after
+completion a no-op.
 """
 
 from __future__ import annotations
@@ -16,19 +17,17 @@ import os
 import socket
 import threading
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any, TypeVar
 
 from celery import Celery, Task
 from celery.signals import worker_process_shutdown
 
-from tutor_core.errors import StorageError
+from tutor_core.errors import Busy, StorageError
 from tutor_core.logs import correlated
 from tutor_core.models import Job, JobKind
 from tutor_core.settings import Settings
 from tutor_core.tutor import Tutor
 from tutor_server import events, work
-from tutor_server.leases import LeaseHeld, Leases
 from tutor_server.settings import ServerSettings
 
 log = logging.getLogger("tutor.server.worker")
@@ -83,7 +82,6 @@ class _Runtime:
         self._portal_cm = start_blocking_portal()
         self.portal = self._portal_cm.__enter__()
         self.tutor: Tutor = self.portal.call(self._make_tutor)
-        self.leases = Leases(settings.redis_url or "", settings.scene_lease)
         self.redis = redis.Redis.from_url(settings.redis_url or "")
         self.sink = events.RedisEventLog(
             settings.redis_url or "", retention=settings.event_retention
@@ -158,39 +156,48 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
         "retry_jitter": True,
         "max_retries": 3,
     }
-    lease_wait = max(1, int(settings.scene_lease))
+    core = Settings()
+    lease_wait = max(1, int(core.lease_seconds))
+    # Planned scenes wait in the queue under the planner's lease for this long.
+    wait_seconds = 2.0 * settings.celery_visibility_timeout + 600
     # A hard limit per scene above the pipeline's own timeouts (render 5 min, scene
     # TUTOR_SCENE_TIMEOUT), for prefork pools; the solo pool relies on those timeouts.
-    scene_limit = Settings().scene_timeout + 120
+    scene_limit = core.scene_timeout + 120
 
     @app.task(name="tutor.generate", **retry_policy)  # type: ignore[untyped-decorator]
     def generate(self: Task, job_data: dict[str, Any]) -> None:
         rt = runtime(settings)
         job = Job.model_validate(job_data)
-        with correlated(job.correlation_id):
-            if rt.done(job.id):
-                return
-            scenes = rt.run(work.plan_session, rt.tutor, job.session_id, int(job.prompt or 4))
+        with correlated(job.id):
+            scenes = rt.run(
+                work.plan_session,
+                rt.tutor,
+                job.session_id,
+                int(job.prompt or 4),
+                job.id,
+                wait_seconds,
+            )
             for scene in scenes:
-                app.send_task("tutor.scene", args=[job_data, scene.id], queue=QUEUE)
-            rt.mark_done(job.id)
+                app.send_task(
+                    "tutor.scene",
+                    args=[job_data, scene.id, work.scene_job(job.id, scene.index)],
+                    queue=QUEUE,
+                )
             log.info("job %s: %d scene tasks sent by %s", job.id, len(scenes), rt.name)
 
     @app.task(  # type: ignore[untyped-decorator]
         name="tutor.scene", time_limit=scene_limit, soft_time_limit=scene_limit - 30, **retry_policy
     )
-    def scene(self: Task, job_data: dict[str, Any], scene_id: str) -> None:
+    def scene(self: Task, job_data: dict[str, Any], scene_id: str, job_id: str) -> None:
         rt = runtime(settings)
-        job = Job.model_validate(job_data)
-        marker = f"{job.id}:{scene_id}"
-        with correlated(job.correlation_id):
-            if rt.done(marker):
-                return
+        with correlated(job_id):
+            log.info("scene %s taken by worker %s", scene_id, rt.name)
             try:
-                rt.run(_with_lease, rt, scene_id, partial(_make_scene, rt, scene_id))
-            except LeaseHeld:
+                rt.run(work.make_scene, rt.tutor, scene_id, job_id)
+            except Busy:
+                # Another live worker holds it: look again once its lease could run out.
                 raise self.retry(countdown=lease_wait, max_retries=None) from None
-            rt.mark_done(marker)
+            log.info("scene %s released by worker %s", scene_id, rt.name)
 
     @app.task(  # type: ignore[untyped-decorator]
         name="tutor.edit", time_limit=scene_limit, soft_time_limit=scene_limit - 30, **retry_policy
@@ -198,37 +205,14 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
     def edit(self: Task, job_data: dict[str, Any]) -> None:
         rt = runtime(settings)
         job = Job.model_validate(job_data)
-        assert job.scene_id is not None
-        with correlated(job.correlation_id):
+        with correlated(job.id):
             if rt.done(job.id):
-                return
+                return  # delivered again after it finished: an edit is applied once
             try:
-                rt.run(_with_lease, rt, job.scene_id, partial(_edit, rt, job))
-            except LeaseHeld:
+                rt.run(rt.tutor.run_job, job)
+            except Busy:
                 raise self.retry(countdown=lease_wait, max_retries=None) from None
             rt.mark_done(job.id)
-
-
-async def _with_lease(rt: _Runtime, scene_id: str, fn: Callable[[], Awaitable[None]]) -> None:
-    async with rt.leases.held(scene_id):
-        log.info("scene %s taken by worker %s", scene_id, rt.name)
-        await fn()
-        log.info("scene %s released by worker %s", scene_id, rt.name)
-
-
-async def _make_scene(rt: _Runtime, scene_id: str) -> None:
-    # Holding the lease, a busy scene can only be one whose worker died.
-    current = await rt.tutor.store.get_scene(scene_id)
-    await work.make_scene(rt.tutor, scene_id, taken_over=current.status in work.BUSY_SCENE)
-
-
-async def _edit(rt: _Runtime, job: Job) -> None:
-    assert job.scene_id is not None
-    current = await rt.tutor.store.get_scene(job.scene_id)
-    if current.status in work.BUSY_SCENE:
-        await work.take_over_edit(rt.tutor, job.scene_id)
-    else:
-        await rt.tutor.run_job(job)
 
 
 TASK_FOR_KIND = {

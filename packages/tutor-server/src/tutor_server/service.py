@@ -48,6 +48,13 @@ FILES_PREFIX = "/api/files"
 CACHE_SIZE = 10_000
 
 
+def job_id_for_request() -> str:
+    """A new job id that starts with the request's id (`<request id>.<6 hex>`)."""
+    cid = correlation_id.get()
+    base = cid if cid != "-" else new_correlation_id()
+    return f"{base}.{uuid.uuid4().hex[:6]}"
+
+
 def export_key(session: VideoSession, suffix: str) -> str:
     """`projects/{p}/sessions/{s}/exports/v{version}.{suffix}` (chunks bucket)."""
     return keys.validate_key(
@@ -207,7 +214,6 @@ class Service:
         self._check_prompt(prompt)
         self._check_idle(scene, editing=True)
         await self._admit(user)
-        scene = await self._claim_scene(scene)
         session = await self.store.get_session(scene.session_id)
         job = await self._submit(JobKind.EDIT, session, scene=scene, prompt=prompt)
         return schemas.JobAccepted(job_id=job.id, session_id=session.id, scene_id=scene.id)
@@ -221,7 +227,6 @@ class Service:
                 hint="to change a scene that works, POST /api/scenes/{id}/edit",
             )
         await self._admit(user)
-        scene = await self._claim_scene(scene)
         session = await self.store.get_session(scene.session_id)
         job = await self._submit(JobKind.RETRY, session, scene=scene)
         return schemas.JobAccepted(job_id=job.id, session_id=session.id, scene_id=scene.id)
@@ -467,8 +472,7 @@ class Service:
         existing: VideoSession | None = None,
     ) -> VideoSession:
         width, height = QUALITY_SIZES[quality]
-        cid = correlation_id.get()
-        cid = cid if cid != "-" else new_correlation_id()
+        cid = job_id_for_request()
         session = existing or await self.store.create_session(
             VideoSession(
                 id=session_id,
@@ -485,25 +489,13 @@ class Service:
         session = await self.store.update_session(
             session.id,
             revision=session.revision,
+            expected_status=session.status,
             status=SessionStatus.QUEUED,
             job_id=cid,
             prompt=prompt,
         )
         await self.events.append(session)
         return session
-
-    async def _claim_scene(self, scene: Scene) -> Scene:
-        """Tag the scene with this request's correlation id, so its job logs carry it."""
-        cid = correlation_id.get()
-        if cid == "-":
-            return scene
-        try:
-            return await self.store.update_scene(scene.id, revision=scene.revision, job_id=cid)
-        except ConflictError:
-            raise ConflictError(
-                f"scene {scene.id} changed while the request was handled",
-                hint="read it again and retry",
-            ) from None
 
     async def _submit(
         self,
@@ -513,14 +505,17 @@ class Service:
         scene: Scene | None = None,
         prompt: str | None = None,
     ) -> Job:
-        cid = correlation_id.get()
+        # A generation runs as the job its session was queued for; the pipeline logs
+        # every line of a job under its id, which starts with the request's id.
+        job_id = session.job_id if kind == JobKind.GENERATE and session.job_id else None
+        job_id = job_id or job_id_for_request()
         job = Job(
-            id="job_" + uuid.uuid4().hex[:16],
+            id=job_id,
             kind=kind,
             session_id=session.id,
             scene_id=scene.id if scene else None,
             prompt=prompt,
-            correlation_id=cid if cid != "-" else (session.job_id or new_correlation_id()),
+            correlation_id=job_id,
         )
         await self.tutor.queue.submit(job)
         JOBS_SUBMITTED.labels(kind=kind.value).inc()

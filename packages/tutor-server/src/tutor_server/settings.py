@@ -61,8 +61,6 @@ class ServerSettings(BaseSettings):
     """Seconds before an unacknowledged Celery task is redelivered (above a scene's runtime)."""
     celery_restore_interval: int = Field(default=10, ge=1)
     """Seconds between sweeps that redeliver tasks of dead workers."""
-    scene_lease: float = Field(default=30.0, gt=0)
-    """Seconds a worker's claim on a scene lasts unless renewed (renewed every third)."""
     log_format: Literal["json", "text"] = "json"
 
     @model_validator(mode="after")

@@ -379,7 +379,9 @@ class SQLiteStore:
         """Apply `changes` (e.g. `title`) if the stored revision is `revision`."""
 
         def op() -> Project:
-            return self._update("projects", Project, project_id, revision, changes, lambda m: {})
+            return self._update(
+                "projects", Project, project_id, revision, None, changes, lambda m: {}
+            )
 
         return await self._run(op)
 
