@@ -9,7 +9,6 @@ a player's URL changes (caches bust). Nothing is rendered.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -19,6 +18,7 @@ import anyio
 
 from tutor_core import keys, media
 from tutor_core.errors import ConflictError, InvalidInput, NotFound
+from tutor_core.hashing import sha256_hex
 from tutor_core.interfaces import Bucket, Storage, Store
 from tutor_core.models import Scene, SceneStatus, WireModel
 
@@ -105,7 +105,7 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
         data = await storage.get(bucket, key)
         await storage.put(bucket, new[name], data)
         if name == "chunk_key":
-            changes["checksum"] = hashlib.sha256(data).hexdigest()
+            changes["checksum"] = sha256_hex(data)
             changes["duration_in_frames"] = await anyio.to_thread.run_sync(_frames, data)
         changes[f"s3_{name}"] = new[name]
     if "s3_subtitles_key" not in changes:
