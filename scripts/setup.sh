@@ -8,6 +8,7 @@ APT_PACKAGES=(
   espeak-ng                                  # fallback narrator
   texlive-latex-base dvisvgm                 # LaTeX for equations (MathTex)
   util-linux                                 # unshare: network isolation of renders
+  bubblewrap                                 # bwrap: the OS boundary around every render
 )
 
 missing=()

@@ -96,7 +96,7 @@ def test_doctor_checks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     checks = {c.name: c for c in plugin.doctor_checks()}
     assert checks["manim"].ok and "0." in checks["manim"].detail
-    assert {"latex", "render network isolation", "render rlimits"} <= set(checks)
+    assert {"latex", "render boundary", "render limits", "render rlimits"} <= set(checks)
     # without latex/dvisvgm on PATH, doctor says equations fall back to text
     monkeypatch.setenv("PATH", str(tmp_path))
     latex = plugin._tex_check()

@@ -135,3 +135,94 @@ def test_getattr_literal_public_name_allowed(name: str) -> None:
     found = codes(code)
     # A public literal is fine unless the name is on the deny list.
     assert found <= {"dunder-access"}
+
+
+# Modules reachable from allowed imports that can neither touch files, processes or the
+# network nor evaluate code (a reviewer vetted each; a new one fails the walk below).
+HARMLESS_REACHABLE = frozenset(
+    {
+        "re", "json", "json.decoder", "json.encoder", "json.scanner", "hashlib", "zlib",
+        "numbers", "abc", "collections", "collections.abc", "contextlib", "datetime",
+        "time", "textwrap", "warnings", "numpy.lib.scimath",
+    }
+)  # fmt: skip
+
+
+def test_allowed_modules_reexport_nothing_dangerous() -> None:
+    """Walk every public attribute chain from every allowed module (the installed
+    versions of Manim and numpy included): a module the policy would not let scene code
+    import, a builtins alias, `eval`/`open` & co. or operator's getter factories may only
+    be reachable through an attribute name the policy refuses."""
+    import builtins
+    import importlib
+    import io
+    import operator
+    import types
+
+    from tutor_render_manim.policy import (
+        DENIED_ATTRIBUTES,
+        FORBIDDEN_BUILTINS,
+        MODULE_ATTRIBUTES,
+        _module_allowed,
+    )
+
+    dangerous = {id(getattr(builtins, n)): n for n in FORBIDDEN_BUILTINS if hasattr(builtins, n)}
+    dangerous |= {id(io.open): "open", id(getattr): "getattr", id(setattr): "setattr"}
+    dangerous |= {id(operator.attrgetter): "attrgetter", id(operator.methodcaller): "methodcaller"}
+
+    def refused(attr: str) -> bool:
+        return attr.startswith("_") or attr in DENIED_ATTRIBUTES or attr in MODULE_ATTRIBUTES
+
+    reachable: list[str] = []
+    seen: set[int] = set()
+    todo = [(importlib.import_module(m), m) for m in sorted(ALLOWED_MODULES)]
+    while todo:
+        module, path = todo.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        for attr in dir(module):
+            if refused(attr):
+                continue
+            try:
+                value = getattr(module, attr)
+            except Exception:  # lazy attributes that fail to load are not reachable
+                continue
+            where = f"{path}.{attr}"
+            if isinstance(value, types.ModuleType):
+                allowed = _module_allowed(value.__name__) is None
+                if value is builtins or not (allowed or value.__name__ in HARMLESS_REACHABLE):
+                    reachable.append(f"{where} -> {value.__name__}")
+                else:
+                    todo.append((value, where))
+            elif id(value) in dangerous:
+                reachable.append(f"{where} -> {dangerous[id(value)]}")
+    assert reachable == [], "add these attribute names to policy.MODULE_ATTRIBUTES"
+    assert len(seen) > 100  # the walk really went through Manim and numpy
+
+
+def test_star_imports_bring_no_dangerous_names() -> None:
+    import importlib
+    import types
+
+    from tutor_render_manim.policy import (
+        DENIED_NAMES,
+        MODULE_NAMES,
+        STAR_IMPORT_OK,
+        _module_allowed,
+    )
+
+    found = []
+    for name in sorted(STAR_IMPORT_OK):
+        module = importlib.import_module(name)
+        names = getattr(module, "__all__", None) or [n for n in dir(module) if n[0] != "_"]
+        for n in names:
+            value = getattr(module, n, None)
+            if (
+                isinstance(value, types.ModuleType)
+                and _module_allowed(value.__name__) is not None
+                and n not in MODULE_NAMES
+                and n not in DENIED_NAMES
+            ):
+                found.append(f"{name}.{n}")
+    assert found == []

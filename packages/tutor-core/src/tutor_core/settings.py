@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     """Base URL that serves local storage (set by the server); default `file://` URLs."""
     cache_dir: Path | None = None
     """Render and audio caches; default `<home>/cache`."""
+    allow_unsandboxed_code: bool = False
+    """Render generated scene code even where the OS boundary around renders (bubblewrap)
+    cannot run; then only the code policy, the runtime guard and rlimits stand between
+    that code and this machine. Compiled specs render either way."""
 
     @field_validator("home", mode="after")
     @classmethod

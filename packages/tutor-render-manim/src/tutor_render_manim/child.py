@@ -1,16 +1,23 @@
-"""The render child: `python -I -m tutor_render_manim.child JOB.json`.
+"""The render child: `python -I -m tutor_render_manim.child`, run by `sandbox.py`.
 
-Runs inside the sandbox started by `sandbox.py`. In order, it:
+It talks to its parent only through the pipes the parent opened: the job (settings
+and the scene's code) arrives as JSON on stdin; the result goes back on the original
+stdout (see `protocol.py`), which the child keeps as a private descriptor before
+pointing stdout at stderr (the log pipe), so nothing a library prints can corrupt it.
+
+In order, it:
 
 1. applies the resource limits from the job (before any untrusted code exists in memory);
 2. imports Manim and patches its frame timing so a scene of T seconds has exactly
    round(T * fps) frames (Manim's own `np.arange` timing drifts by a frame);
-3. installs the runtime guard: an audit hook that refuses sockets, subprocesses other
-   than LaTeX, forks, ctypes, and file writes outside the work directory (reads are
-   limited to the work directory and the Python/system install), plus an import
-   blocker for dangerous modules not yet loaded;
+3. unless the job turns it off, installs the runtime guard: an audit hook that refuses
+   sockets, forks, ctypes, programs other than `latex` and `dvisvgm` (by resolved path),
+   file writes outside the work directory and reads outside it and the Python/system
+   install, a check on `av.open` (libav opens files without an audit event), and an
+   import blocker for dangerous modules not yet loaded. The guard is lint, for clear
+   early errors: the boundary around the child does not depend on it;
 4. executes the scene code, renders it, remuxes the movie with `+faststart`;
-5. writes `result.json` in the work directory (success, or a structured error).
+5. sends the result header and the movie bytes to the parent.
 
 This module must not import tutor_core: it stays small and fast to start, and what
 it reports is plain JSON that the parent turns into models.
@@ -19,8 +26,10 @@ it reports is plain JSON that the parent turns into models.
 from __future__ import annotations
 
 import json
+import linecache
 import os
 import resource
+import shutil
 import sys
 import time
 import traceback
@@ -29,11 +38,18 @@ from pathlib import Path
 from types import CodeType, TracebackType
 from typing import Any
 
+from tutor_render_manim.protocol import send_result
+
 USER_FILENAME = "scene.py"
 """The file name untrusted code is compiled under (used to find its lines in tracebacks)."""
 
-TEX_PROGRAMS = frozenset({"latex", "pdflatex", "xelatex", "lualatex", "dvisvgm"})
-"""The only programs the guard lets Manim start (to typeset MathTex)."""
+TEX_PROGRAMS = ("latex", "dvisvgm")
+"""The only programs the guard lets Manim start (to typeset MathTex), checked by name
+and by resolved path: `pdflatex` is the same binary as `latex`, and `lualatex` or
+`xelatex` could read files through Lua or shell hooks."""
+
+JOB_LIMIT = 8 * 1024 * 1024
+"""Largest job document the child reads from stdin."""
 
 BLOCKED_IMPORTS = frozenset(
     {
@@ -106,6 +122,17 @@ class _Guard:
     def __init__(self, work_dir: Path, read_roots: Sequence[str]) -> None:
         self.work = os.path.realpath(work_dir)
         self.read_roots = tuple(os.path.realpath(r) for r in read_roots if r)
+        self.programs = allowed_programs()
+
+    def check_program(self, name: str, candidates: Sequence[str]) -> None:
+        """Refuse any program but `latex`/`dvisvgm` at their resolved host paths."""
+        allowed = self.programs.get(name)
+        resolved = {os.path.realpath(c) for c in candidates if os.path.exists(c)}
+        if allowed is None or not resolved or resolved != {allowed}:
+            raise GuardViolation(
+                f"starting programs ({name or '?'}) is not allowed: only "
+                f"{' and '.join(TEX_PROGRAMS)} may run, to typeset formulas"
+            )
 
     @staticmethod
     def _inside(path: str, root: str) -> bool:
@@ -156,9 +183,9 @@ class _Guard:
                 program = argv[0]
             elif program is None:
                 program = argv
-            name = os.path.basename(os.fsdecode(program)) if program is not None else ""
-            if name not in TEX_PROGRAMS:
-                raise GuardViolation(f"starting programs ({name or '?'}) is not allowed")
+            text = os.fsdecode(program) if isinstance(program, (str, bytes)) else ""
+            found = shutil.which(text) if text and "/" not in text else text
+            self.check_program(os.path.basename(text), [found] if found else [])
             return
         indices = _PATH_EVENTS.get(event)
         if indices:
@@ -182,11 +209,22 @@ class _ImportBlocker:
         return None
 
 
-def _guard_fork_exec() -> None:
+def allowed_programs() -> dict[str, str]:
+    """The programs a scene may start (`TEX_PROGRAMS`), with their resolved paths."""
+    found: dict[str, str] = {}
+    for name in TEX_PROGRAMS:
+        exe = shutil.which(name)
+        if exe:
+            found[name] = os.path.realpath(exe)
+    return found
+
+
+def _guard_fork_exec(guard: _Guard) -> None:
     """Check the low-level spawn function too: it raises no audit event of its own.
 
     `subprocess` calls `_posixsubprocess.fork_exec`; code that reaches it directly
-    (past the policy) would skip the `subprocess.Popen` event, so it is wrapped.
+    (past the policy) would skip the `subprocess.Popen` event, so it is wrapped. Every
+    candidate path it would try must resolve to an allowed program.
     """
     try:
         import _posixsubprocess
@@ -196,10 +234,9 @@ def _guard_fork_exec() -> None:
 
     def fork_exec(*args: Any) -> Any:
         argv, executables = args[0], args[1]
-        first = executables[0] if executables else (argv[0] if argv else b"")
-        name = os.path.basename(os.fsdecode(first))
-        if name not in TEX_PROGRAMS:
-            raise GuardViolation(f"starting programs ({name or '?'}) is not allowed")
+        candidates = [os.fsdecode(e) for e in executables or ()]
+        first = candidates[0] if candidates else (os.fsdecode(argv[0]) if argv else "")
+        guard.check_program(os.path.basename(first), candidates)
         return original(*args)
 
     _posixsubprocess.fork_exec = fork_exec
@@ -207,6 +244,25 @@ def _guard_fork_exec() -> None:
 
     if hasattr(subprocess, "_fork_exec"):  # Python 3.12+ binds it at import
         subprocess._fork_exec = fork_exec
+
+
+def _guard_av_open(guard: _Guard) -> None:
+    """Check the paths libav opens: its C code opens files without an audit event."""
+    try:
+        import av
+    except ImportError:  # pragma: no cover - Manim depends on av
+        return
+    original: Any = av.open
+
+    def av_open(file: Any, mode: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, bytes, os.PathLike)):
+            if mode and "w" in mode:
+                guard._check_write("av.open", file)
+            else:
+                guard._check_read("av.open", file)
+        return original(file, mode, *args, **kwargs)
+
+    av.open = av_open
 
 
 def _set_limits(limits: dict[str, int | None]) -> None:
@@ -391,6 +447,8 @@ def _remux_faststart(src: Path, dst: Path) -> int:
 def _load_scene_class(code: str, scene_class: str | None) -> type:
     from manim import Scene
 
+    # Tracebacks show the scene's lines without a scene file (mtime None: never stale).
+    linecache.cache[USER_FILENAME] = (len(code), None, code.splitlines(True), USER_FILENAME)
     compiled: CodeType = compile(code, USER_FILENAME, "exec")
     namespace: dict[str, Any] = {"__name__": "tutor_scene", "__file__": USER_FILENAME}
     exec(compiled, namespace)  # noqa: S102 - untrusted code, inside the sandbox
@@ -439,9 +497,10 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         ]
         guard = _Guard(work, read_roots)
         sys.addaudithook(guard.hook)
-        _guard_fork_exec()
+        _guard_fork_exec(guard)
+        _guard_av_open(guard)
         sys.meta_path.insert(0, _ImportBlocker())
-    code = (work / USER_FILENAME).read_text(encoding="utf-8")
+    code = str(job["code"])
     try:
         cls = _load_scene_class(code, job.get("scene_class"))
         with tempconfig(
@@ -503,23 +562,37 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: read the job file, render, write the result file."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m tutor_render_manim.child JOB.json", file=sys.stderr)
-        return 2
-    job_path = Path(args[0])
-    job = json.loads(job_path.read_text(encoding="utf-8"))
-    result_path = Path(job["work_dir"]) / "result.json"
-    # Keep a handle opened before the guard is installed, so the result can always
-    # be written even if the scene changes directory or fills the file table.
-    with open(result_path, "w", encoding="utf-8") as fh:
-        try:
-            result = run(job)
-        except BaseException as exc:  # SystemExit, KeyboardInterrupt from scene code
-            result = _error("exception", exc, Path(job["work_dir"]), "do not exit the process")
-        fh.write(json.dumps(result))
+def _read_job() -> dict[str, Any]:
+    raw = sys.stdin.buffer.read(JOB_LIMIT + 1)
+    if len(raw) > JOB_LIMIT:
+        raise ValueError(f"the job is over {JOB_LIMIT} bytes")
+    job = json.loads(raw.decode("utf-8"))
+    if not isinstance(job, dict):
+        raise ValueError("the job is not a JSON object")
+    return job
+
+
+def main() -> int:
+    """Entry point: read the job from stdin, render, send the result to the parent."""
+    # The result goes back on the stdout pipe; keep it on a private descriptor (not
+    # inherited by LaTeX) and send whatever Manim or the scene prints to the log pipe.
+    result_fd = os.dup(1)
+    os.dup2(2, 1)
+    work = Path.cwd()
+    movie: str | None = None
+    try:
+        job = _read_job()
+        work = Path(job["work_dir"])
+        result = run(job)
+        if result.get("ok"):
+            movie = str(work / result.pop("path"))
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt from scene code
+        result = _error("exception", exc, work, "do not exit the process")
+    try:
+        send_result(result_fd, result, movie)
+    except OSError as exc:
+        print(f"cannot send the result: {exc}", file=sys.stderr)
+        return 3
     return 0 if result.get("ok") else 1
 
 

@@ -25,7 +25,11 @@ TEX_FIX = "apt-get install texlive-latex-base dvisvgm"
 def _factory(settings: Settings) -> Any:
     from tutor_render_manim.renderer import ManimRenderer
 
-    return ManimRenderer(cache_dir=settings.cache_root / "renders", timeout=settings.render_timeout)
+    return ManimRenderer(
+        cache_dir=settings.cache_root / "renders",
+        timeout=settings.render_timeout,
+        allow_unsandboxed_code=settings.allow_unsandboxed_code,
+    )
 
 
 @hookimpl()
@@ -63,40 +67,56 @@ def _tex_check() -> Check:
     return Check("latex", "ok", "latex and dvisvgm found: equations are typeset with TeX")
 
 
-def _filesystem_check() -> Check:
-    from tutor_render_manim.sandbox import filesystem_isolation_available
+def _boundary_check() -> Check:
+    from tutor_render_manim.boundary import ALLOW_SETTING, boundary_status
+    from tutor_render_manim.bwrap import BWRAP_FIX
+    from tutor_render_manim.sandbox import SandboxLimits
 
-    if filesystem_isolation_available():
+    status = boundary_status()
+    if status.enforced:
+        disk = SandboxLimits().disk
+        cap = f"a {disk // 1024**2} MiB" if disk else "an unlimited"
         return Check(
-            "render file-system isolation",
+            "render boundary",
             "ok",
-            "renders see a read-only file system except their own work directory",
+            f"{status.bwrap.detail}: renders run in their own PID, network, IPC and user "
+            "namespaces with no capabilities, see only Python, fonts and TeX (read-only), "
+            f"and write only to {cap} tmpfs",
         )
     return Check(
-        "render file-system isolation",
+        "render boundary",
         "warning",
-        "a private read-only mount namespace does not work here: renders rely on the code "
-        "policy and the runtime guard to leave host files alone",
-        "install util-linux (unshare, mount) and allow unprivileged user namespaces",
+        f"NO OS boundary ({status.bwrap.detail}): renders fall back to "
+        f"{', '.join(status.layers())}; generated code is refused unless "
+        f"{ALLOW_SETTING}=true",
+        BWRAP_FIX,
     )
 
 
-def _isolation_check() -> Check:
-    from tutor_render_manim.sandbox import network_isolation_available
+def _cgroup_check() -> Check:
+    from tutor_render_manim.boundary import boundary_status
+    from tutor_render_manim.sandbox import SandboxLimits
 
-    if network_isolation_available():
+    cgroups = boundary_status().cgroups
+    limits = SandboxLimits()
+    parts = []
+    if cgroups.pids:
+        parts.append(f"at most {limits.pids} processes")
+    if cgroups.memory and limits.memory:
+        parts.append(f"{limits.memory // 1024**3} GiB of memory")
+    if cgroups.pids and cgroups.memory:
         return Check(
-            "render network isolation",
+            "render limits",
             "ok",
-            "renders run in a private network namespace (unshare --user --net)",
+            f"a cgroup per render ({cgroups.detail}): {' and '.join(parts)} per render",
         )
     return Check(
-        "render network isolation",
+        "render limits",
         "warning",
-        "`unshare --user --map-root-user --net` does not work here: renders rely on the "
-        "code policy and the runtime guard to stay off the network",
-        "install util-linux and allow unprivileged user namespaces "
-        "(sysctl kernel.unprivileged_userns_clone=1)",
+        f"per-render cgroup limits are incomplete ({cgroups.detail}): "
+        + (f"only {' and '.join(parts)}; " if parts else "")
+        + "a render's process count and total memory are capped only by the timeout",
+        "run the worker as root or in a delegated cgroup (systemd Delegate=yes)",
     )
 
 
@@ -116,12 +136,12 @@ def _rlimit_check() -> Check:
 
 @hookimpl()
 def doctor_checks() -> list[Any]:
-    """Manim version, LaTeX, network isolation and rlimits for `tutor doctor`."""
+    """Manim version, LaTeX, the render boundary and its limits for `tutor doctor`."""
     return [
         _manim_check(),
         _tex_check(),
-        _isolation_check(),
-        _filesystem_check(),
+        _boundary_check(),
+        _cgroup_check(),
         _rlimit_check(),
     ]
 

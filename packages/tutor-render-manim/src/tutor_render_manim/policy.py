@@ -1,13 +1,14 @@
-"""Static code policy for untrusted Manim scene code (the first line of defence).
+"""Static code policy for untrusted Manim scene code: lint that gives early, clear errors.
 
 `check_code` parses the code and walks its AST. It refuses anything that could reach
 the operating system, the network or the interpreter's internals, and checks that the
 code defines the Scene subclass to render. It never executes the code.
 
 The policy is deliberately an allow-list for imports and a deny-list for names and
-attributes: scene code only needs Manim, maths and a few pure helpers. Whatever slips
-past it still meets the sandbox (rlimits, scrubbed env, no network) and the runtime
-guard in the child (see `sandbox.py` and `child.py`).
+attributes: scene code only needs Manim, maths and a few pure helpers. It is not the
+security boundary: Python offers too many ways around any static check. Whatever
+slips past it meets the runtime guard in the child (`child.py`), and then the OS
+boundary the child runs in (`sandbox.py`), which holds with both lint layers off.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ DENIED_NAMES: dict[str, str] = {
     "DataSource": "opens files and URLs",
     "get_type_hints": "evaluates strings as code",
     "ForwardRef": "evaluates strings as code",
+    # C code that opens files with no audit event (libav, cairo, fontconfig, LaTeX)
+    "register_font": "loads a font file from the host",
+    "create_from_png": "reads image files",
+    "write_to_png": "writes image files",
+    "TexTemplateLibrary": "holds templates that run other TeX engines (xelatex)",
+    "plugins": "loads Manim plugins",
+    # attribute-getter factories: they take attribute names as strings
+    "attrgetter": "reaches attributes named by strings",
+    "methodcaller": "calls methods named by strings",
 }
 """Names refused as bare names and as attributes, with the reason shown to the author."""
 
@@ -169,6 +179,10 @@ DENIED_ATTRIBUTES: dict[str, str] = {
     "getaddrinfo": "network access is not allowed",
     "format_map": "format strings can reach object internals",
     "mro": "class hierarchy walks are not allowed",
+    "open": "opens files (av.open, Image.open, ...)",
+    "cell_contents": "reads the variables captured by a function",
+    "tex_compiler": "only the `latex` engine is allowed",
+    "output_format": "only the `latex` engine's DVI output is allowed",
     # frame, generator and code-object internals
     **{
         name: "interpreter internals are not accessible"
@@ -200,6 +214,10 @@ MODULE_ATTRIBUTES: frozenset[str] = frozenset(
         "pathlib", "builtins", "multiprocessing", "threading", "marshal", "tempfile",
         "inspect", "gc", "pty", "posix", "types", "runpy", "file_ops", "tex_file_writing",
         "scene_file_writer", "ipython_magic", "commands", "caching", "sounds",
+        # re-exports found in allowed modules (a test walks them all): a private alias
+        # of builtins, operator's getter factories, C libraries that open files
+        "bltns", "op", "operator", "av", "cairo", "manimpango", "moderngl", "Image", "ET",
+        "se", "nx", "srt", "platform", "mu", "ntypes", "umath", "plugins", "codecs", "copyreg",
     }
 )  # fmt: skip
 """Attribute names that reach a dangerous module through another one (`manim.utils.file_ops`)."""
@@ -208,6 +226,9 @@ CONFIG_WRITABLE: frozenset[str] = frozenset(
     {"tex_template", "background_color", "background_opacity", "frame_width", "frame_height"}
 )
 """`config` keys scene code may set (looks only); output size, rate and paths are fixed."""
+
+TEX_ENGINE_KEYWORDS: frozenset[str] = frozenset({"tex_compiler", "output_format"})
+"""Keyword arguments that would pick another TeX engine (`TexTemplate(tex_compiler=...)`)."""
 
 ALLOWED_DUNDER_DEFS: frozenset[str] = frozenset({"__init__"})
 """Dunder method names a class may define (only `__init__` is needed by scenes)."""
@@ -419,6 +440,14 @@ class _PolicyVisitor(ast.NodeVisitor):
             and func.value.func.id == "super"
         ):
             self._super_init.add(id(func))
+        for kw in node.keywords:
+            if kw.arg in TEX_ENGINE_KEYWORDS:
+                self.add(
+                    "forbidden-tex",
+                    f"`{kw.arg}=` is not allowed: formulas are typeset with `latex` and "
+                    "`dvisvgm` only (other engines can read files or run Lua)",
+                    node,
+                )
         if isinstance(func, ast.Name) and func.id == "Code":
             for kw in node.keywords:
                 if kw.arg in {"code_file", "file_name"}:

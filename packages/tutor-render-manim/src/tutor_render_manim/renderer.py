@@ -8,7 +8,7 @@ from pathlib import Path
 
 import anyio
 
-from tutor_core.errors import PolicyViolation, RenderFailed
+from tutor_core.errors import ConfigurationError, PolicyViolation, RenderFailed
 from tutor_core.hashing import sha256_file
 from tutor_core.media import probe
 from tutor_core.models import (
@@ -23,6 +23,7 @@ from tutor_core.models import (
     SpecSource,
 )
 from tutor_core.spec import SceneSpec
+from tutor_render_manim.boundary import require_boundary
 from tutor_render_manim.cache import RenderCache, cache_key
 from tutor_render_manim.policy import check_code
 from tutor_render_manim.sandbox import DEFAULT_TIMEOUT, SandboxLimits, run_sandboxed
@@ -96,7 +97,8 @@ class ManimRenderer:
         cache_dir: Path | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         limits: SandboxLimits | None = None,
-        isolate_network: bool | None = None,
+        boundary: bool | None = None,
+        allow_unsandboxed_code: bool = True,
     ) -> None:
         """Create a renderer.
 
@@ -105,14 +107,35 @@ class ManimRenderer:
             timeout: default wall-clock limit per render, in seconds (a request that
                 sets its own `timeout` explicitly overrides it).
             limits: resource limits of the render child.
-            isolate_network: None uses a network namespace when available; True
-                requires it; False never uses it.
+            boundary: None renders inside the OS boundary (bubblewrap) when it works
+                here and falls back to the lint layers otherwise (with a warning in
+                the log); True requires it; False never uses it.
+            allow_unsandboxed_code: False refuses code sources (generated code)
+                whenever the OS boundary is not available; compiled specs still
+                render. The plugin sets it from `Settings.allow_unsandboxed_code`.
         """
         self.cache = RenderCache(cache_dir) if cache_dir is not None else None
         self.timeout = timeout
         self.limits = limits or SandboxLimits()
-        self.isolate_network = isolate_network
+        self.boundary = boundary
+        self.allow_unsandboxed_code = allow_unsandboxed_code
         self.renders = 0
+
+    async def _boundary_problems(self) -> list[Problem]:
+        """A problem when generated code would run without the OS boundary, unless allowed."""
+        if self.allow_unsandboxed_code:
+            return []
+        if self.boundary is False:
+            message = (
+                "this renderer was set up without the OS boundary, and generated code "
+                "may only run inside it"
+            )
+            return [Problem(code="no-boundary", message=message)]
+        try:
+            await anyio.to_thread.run_sync(lambda: require_boundary(allow_unsandboxed=False))
+        except ConfigurationError as exc:
+            return [Problem(code="no-boundary", message=f"{exc.message}; {exc.hint}")]
+        return []
 
     async def validate(self, source: SceneSource) -> list[Problem]:
         """Problems that stop this source from rendering (empty when fine)."""
@@ -123,7 +146,7 @@ class ManimRenderer:
         if trusted:
             return []
         problems: list[Problem] = await anyio.to_thread.run_sync(check_code, code, scene_class)
-        return problems
+        return problems + await self._boundary_problems()
 
     async def render(self, source: SceneSource, request: RenderRequest) -> RenderResult:
         """Render a source into `request.out_dir` (raise PolicyViolation or RenderFailed)."""
@@ -133,6 +156,7 @@ class ManimRenderer:
             # Compiled specs are trusted (their text is embedded as literals, which the
             # string checks could misread); they still run in the same sandbox.
             problems = await anyio.to_thread.run_sync(check_code, code, scene_class)
+            problems += await self._boundary_problems()
             if problems:
                 raise PolicyViolation(problems)
         width, height = QUALITY_SIZES[request.quality]
@@ -161,7 +185,7 @@ class ManimRenderer:
             fps=FPS,
             time_limit=timeout,
             limits=self.limits,
-            isolate_network=self.isolate_network,
+            boundary=self.boundary,
         )
         if run.error is not None or run.outcome is None:
             raise RenderFailed(run.error or RenderError(kind="crash", message="no output"))
