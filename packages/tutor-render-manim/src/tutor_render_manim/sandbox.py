@@ -124,6 +124,8 @@ class SandboxOutcome:
     wall_seconds: float
     boundary: bool
     """Whether the render ran inside the OS boundary (bubblewrap)."""
+    cpu_seconds: float = 0.0
+    """CPU time the child reported for itself and LaTeX (user + system)."""
 
 
 @dataclass
@@ -243,6 +245,11 @@ def _result_error(doc: dict[str, Any]) -> RenderError:
         traceback=_text(doc.get("traceback"), TRACEBACK_LIMIT),
         hint=_text(doc.get("hint"), 500),
     )
+
+
+def _number(value: object) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok else 0.0  # type: ignore[arg-type]
 
 
 def _scrub(text: str, work: str | None) -> str:
@@ -616,12 +623,12 @@ def _finish(
         return SandboxRun(None, _result_error(doc), returncode, False, stderr_tail, cgroup=stats)
     os.replace(partial, out_path)
     frames = doc.get("frames", 0)
-    seconds = doc.get("seconds", 0.0)
     outcome = SandboxOutcome(
         path=out_path,
         frames=frames if isinstance(frames, int) else 0,
-        seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+        seconds=_number(doc.get("seconds")),
         wall_seconds=wall,
         boundary=False,
+        cpu_seconds=_number(doc.get("cpu_seconds")),
     )
     return SandboxRun(outcome, None, returncode, False, stderr_tail, cgroup=stats)
