@@ -474,3 +474,17 @@ def test_memory_limit_is_reported(tmp_path: Path) -> None:
     assert run.error is not None and run.error.kind == "resource-limit", run.error
     assert "memory" in run.error.message
     assert run.cgroup is not None and run.cgroup.oom_killed
+
+
+@pytest.mark.slow
+def test_latex_errors_are_shown(tmp_path: Path) -> None:
+    # The LaTeX log lives in the sandbox: its error lines come back in the message.
+    code = (
+        "from manim import *\n\n"
+        "class Bad(Scene):\n"
+        "    def construct(self):\n"
+        "        self.add(MathTex(r'\\frac{1}{'))\n"
+    )
+    run = sandbox(code, tmp_path, time_limit=120)
+    assert run.error is not None and "LaTeX said: !" in run.error.message, run.error
+    assert run.error.hint and "article" in run.error.hint

@@ -426,6 +426,22 @@ def _error(
     }
 
 
+def _latex_errors(message: str, work: Path) -> str:
+    """The `!` lines of the LaTeX log a Manim error message points to (bounded)."""
+    if "latex error" not in message.lower() or ".log" not in message:
+        return ""
+    name = message.rsplit(".log", 1)[0].split()[-1] + ".log"
+    path = (work / name).resolve()
+    if not path.is_relative_to(work.resolve()):
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    errors = [line.strip() for line in lines if line.startswith("!")]
+    return " ".join(errors[:3])[:500]
+
+
 def _remux_faststart(src: Path, dst: Path) -> int:
     """Copy the video stream into `dst` with the index first; return the packet count."""
     import av
@@ -554,7 +570,13 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
             return _error("resource-limit", exc, work, hint)
         return _error("exception", exc, work, "fix the error in the scene code")
     except Exception as exc:
-        return _error("exception", exc, work, "fix the error at the line shown and render again")
+        doc = _error("exception", exc, work, "fix the error at the line shown and render again")
+        tex = _latex_errors(str(exc), work)
+        if tex:
+            # The log Manim points to lives in the sandbox and is gone afterwards.
+            doc["message"] = (doc["message"] + "\nLaTeX said: " + tex)[:2000]
+            doc["hint"] = "fix the formula, or use the `article` template (see docs/rendering.md)"
+        return doc
     out = work / "out.mp4"
     try:
         if not movie.is_file():
