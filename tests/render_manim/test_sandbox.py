@@ -488,3 +488,15 @@ def test_latex_errors_are_shown(tmp_path: Path) -> None:
     run = sandbox(code, tmp_path, time_limit=120)
     assert run.error is not None and "LaTeX said: !" in run.error.message, run.error
     assert run.error.hint and "article" in run.error.hint
+
+
+def test_only_code_of_an_editable_checkout_is_visible(tmp_path: Path) -> None:
+    from tutor_render_manim.bwrap import importable
+
+    for name in (".env", ".git", "pkg", "data", "my-notes"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    for name in ("mod.py", "ext.so", "secrets.toml", "README.md"):
+        (tmp_path / name).write_text("x")
+    found = {Path(p).name for p in importable(str(tmp_path))}
+    assert found == {"pkg", "data", "mod.py", "ext.so"}  # `data` may be a namespace package

@@ -7,10 +7,10 @@ What the child gets (`bwrap_command`):
   a new session (no terminal injection), and death with its parent;
 - a root file system that is an empty read-only tmpfs holding read-only binds of just
   what rendering needs: `/usr` (programs, libraries, fonts, the TeX tree), the Python
-  prefix and the virtual environment, the directories on the child's `sys.path`
-  outside them (editable workspace sources), a few `/etc` and `/var` pieces
-  (`READ_ONLY_EXTRA`); `/root`, `/home`, the rest of `/etc`, other `/tmp` entries,
-  sockets and the host's `/proc` are simply absent;
+  prefix and the virtual environment, the packages and modules in the directories
+  on the child's `sys.path` outside them (editable workspace sources), a few `/etc`
+  and `/var` pieces (`READ_ONLY_EXTRA`); `/root`, `/home`, the rest of `/etc`, other
+  `/tmp` entries, sockets and the host's `/proc` are simply absent;
 - a fresh `/proc` of its own PID namespace, a minimal read-only `/dev`;
 - one writable place, `/tmp`, a tmpfs capped at the render's disk limit, holding the
   work directory `WORK_DIR`;
@@ -87,6 +87,28 @@ def child_sys_path() -> tuple[str, ...]:
     return tuple(e for e in entries if isinstance(e, str) and e and os.path.exists(e))
 
 
+def importable(directory: str) -> list[str]:
+    """The packages and modules in a `sys.path` directory, nothing else in it.
+
+    An editable install may put a whole checkout on the path; the child needs its
+    code, not its `.env`, `.git` or data files.
+    """
+    found = []
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    for name in names:
+        path = os.path.join(directory, name)
+        if name.startswith("."):
+            continue
+        if os.path.isdir(path) and name.isidentifier():
+            found.append(path)  # a package (namespace packages have no __init__.py)
+        elif name.endswith((".py", ".so", ".pyd")) and os.path.isfile(path):
+            found.append(path)
+    return found
+
+
 def read_only_binds() -> list[tuple[str, str]]:
     """(host source, sandbox destination) of every read-only bind, outermost first.
 
@@ -106,7 +128,9 @@ def read_only_binds() -> list[tuple[str, str]]:
     for prefix in (sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix):
         add(prefix)
     for entry in child_sys_path():
-        add(entry)
+        if not _under(os.path.abspath(entry), roots):
+            for path in importable(entry):
+                add(path)
     for extra in READ_ONLY_EXTRA:
         add(extra)
     return binds
