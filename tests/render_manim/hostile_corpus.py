@@ -92,151 +92,85 @@ class Victim(Scene):
 """
 """An ordinary render whose files the other one goes after: blue when they stayed intact."""
 
+# fmt: off
 ATTACKS: list[Attack] = [
     # ---------------------------------------------------------------- host writes
-    a(
-        "write-host-dir",
-        "host file write",
-        """
+    a("write-host-dir", "host file write", """
         open(C["host_dir"] + "/pwned-write", "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "append-host-file",
-        "host file write",
-        """
+    """),
+    a("append-host-file", "host file write", """
         with open(C["existing"], "a") as fh:
             fh.write("PWNED")
         return "appended"
-    """,
-    ),
-    a(
-        "truncate-host-file",
-        "host file write",
-        """
+    """),
+    a("truncate-host-file", "host file write", """
         import os
         os.truncate(C["existing"], 0)
         return "truncated"
-    """,
-    ),
-    a(
-        "os-open-create-host",
-        "host file write",
-        """
+    """),
+    a("os-open-create-host", "host file write", """
         import os
         fd = os.open(C["host_dir"] + "/pwned-osopen", os.O_CREAT | os.O_WRONLY, 0o644)
         os.write(fd, b"pwned")
         return "created"
-    """,
-    ),
-    a(
-        "write-venv-pth",
-        "host file write",
-        """
+    """),
+    a("write-venv-pth", "host file write", """
         # a .pth file runs in every later Python process of this venv
         open(C["site_packages"] + "/" + C["pth_name"], "w").write("# pwned\\n")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-workspace-src",
-        "host file write",
-        """
+    """),
+    a("write-workspace-src", "host file write", """
         open(C["src_dir"] + "/" + C["src_name"], "w").write("PWNED = 1\\n")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-root-home",
-        "host file write",
-        """
+    """),
+    a("write-root-home", "host file write", """
         open("/root/" + C["home_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-etc",
-        "host file write",
-        """
+    """),
+    a("write-etc", "host file write", """
         open("/etc/" + C["etc_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-host-tmp",
-        "host file write",
-        """
+    """),
+    a("write-host-tmp", "host file write", """
         open("/tmp/" + C["tmp_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-dev-shm",
-        "host file write",
-        """
+    """),
+    a("write-dev-shm", "host file write", """
         open("/dev/shm/" + C["shm_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-var-tmp",
-        "host file write",
-        """
+    """),
+    a("write-var-tmp", "host file write", """
         open("/var/tmp/" + C["vartmp_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "poison-render-cache",
-        "host file write",
-        """
+    """),
+    a("poison-render-cache", "host file write", """
         import os
         os.makedirs(C["cache_dir"], exist_ok=True)
         open(C["cache_dir"] + "/" + C["cache_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "chmod-host-file",
-        "host file write",
-        """
+    """),
+    a("chmod-host-file", "host file write", """
         import os
         os.chmod(C["existing"], 0o777)
         return "chmod"
-    """,
-    ),
-    a(
-        "delete-host-file",
-        "host file write",
-        """
+    """),
+    a("delete-host-file", "host file write", """
         import os
         os.remove(C["existing_del"])
         return "deleted"
-    """,
-    ),
-    a(
-        "rename-host-file",
-        "host file write",
-        """
+    """),
+    a("rename-host-file", "host file write", """
         import os
         os.rename(C["existing_ren"], C["existing_ren"] + ".moved")
         return "renamed"
-    """,
-    ),
-    a(
-        "symlink-into-host-dir",
-        "host file write",
-        """
+    """),
+    a("symlink-into-host-dir", "host file write", """
         import os
         os.symlink("/etc/passwd", C["host_dir"] + "/pwned-link")
         return "linked"
-    """,
-    ),
-    a(
-        "remount-rw-then-write",
-        "host file write",
-        """
+    """),
+    a("remount-rw-then-write", "host file write", """
         import ctypes, os, subprocess
         libc = ctypes.CDLL(None, use_errno=True)
         MS_REMOUNT, MS_BIND = 32, 4096
@@ -245,12 +179,8 @@ ATTACKS: list[Attack] = [
             subprocess.run(["mount", "-o", "remount,rw", target], capture_output=True)
         open(C["site_packages"] + "/" + C["remount_pth_name"], "w").write("# pwned\\n")
         return "wrote"
-    """,
-    ),
-    a(
-        "write-through-proc-root",
-        "host file write",
-        """
+    """),
+    a("write-through-proc-root", "host file write", """
         import os
         for pid in os.listdir("/proc"):
             if pid.isdigit():
@@ -260,128 +190,72 @@ ATTACKS: list[Attack] = [
                 except OSError:
                     pass
         raise PermissionError("no /proc/<pid>/root reaches the host directory")
-    """,
-    ),
-    a(
-        "write-through-parent-cwd",
-        "host file write",
-        """
+    """),
+    a("write-through-parent-cwd", "host file write", """
         open(f"/proc/{C['parent_pid']}/cwd/" + C["cwd_pwn_name"], "w").write("pwned")
         return "wrote"
-    """,
-    ),
-    a(
-        "mkdir-host-cgroup",
-        "host file write",
-        """
+    """),
+    a("mkdir-host-cgroup", "host file write", """
         import os
         os.mkdir("/sys/fs/cgroup/pids/" + C["cgroup_pwn_name"])
         return "made"
-    """,
-    ),
-    a(
-        "escape-own-cgroup",
-        "process count",
-        """
+    """),
+    a("escape-own-cgroup", "process count", """
         import os
         with open("/sys/fs/cgroup/pids/cgroup.procs", "w") as fh:
             fh.write(str(os.getpid()))
         return GOT("left the render's cgroup")
-    """,
-    ),
-    a(
-        "sethostname",
-        "host file write",
-        """
+    """),
+    a("sethostname", "host file write", """
         import socket
         socket.sethostname("pwned-host")
         return GOT("renamed the host")
-    """,
-    ),
+    """),
     # ---------------------------------------------------------------- secret reads
-    a(
-        "read-secret-open",
-        "secret file read",
-        """
+    a("read-secret-open", "secret file read", """
         return open(C["secret_file"]).read()
-    """,
-    ),
-    a(
-        "read-secret-os-read",
-        "secret file read",
-        """
+    """),
+    a("read-secret-os-read", "secret file read", """
         import os
         fd = os.open(C["secret_file"], os.O_RDONLY)
         return os.read(fd, 4096)
-    """,
-    ),
-    a(
-        "read-secret-mmap",
-        "secret file read",
-        """
+    """),
+    a("read-secret-mmap", "secret file read", """
         import mmap, os
         fd = os.open(C["secret_file"], os.O_RDONLY)
         return bytes(mmap.mmap(fd, 0, prot=mmap.PROT_READ)[:4096])
-    """,
-    ),
-    a(
-        "read-secret-numpy",
-        "secret file read",
-        """
+    """),
+    a("read-secret-numpy", "secret file read", """
         import numpy as np
         return np.fromfile(C["secret_file"], dtype=np.uint8).tobytes()
-    """,
-    ),
-    a(
-        "read-secret-libav",
-        "secret file read",
-        """
+    """),
+    a("read-secret-libav", "secret file read", """
         import av  # libav opens files in C, with no audit event
         with av.open(C["secret_file"], format="rawvideo", options={"video_size": "16x1", "pixel_format": "gray"}) as box:
             return b"".join(bytes(p) for p in box.demux())
-    """,
-    ),
-    a(
-        "read-secret-av-via-manim",
-        "secret file read",
-        """
+    """),
+    a("read-secret-av-via-manim", "secret file read", """
         import manim.scene.video_segment_encoder as enc
         with enc.av.open(C["secret_file"], format="rawvideo", options={"video_size": "16x1", "pixel_format": "gray"}) as box:
             return b"".join(bytes(p) for p in box.demux())
-    """,
-    ),
-    a(
-        "read-secret-cairo-png",
-        "secret file read",
-        """
+    """),
+    a("read-secret-cairo-png", "secret file read", """
         import manim.camera.camera as cam  # cairo reads PNGs in C
         s = cam.cairo.ImageSurface.create_from_png(C["secret_png"])
         data = bytes(s.get_data())
         return bytes(data[i * 4 + 2] for i in range(s.get_width()))
-    """,
-    ),
-    a(
-        "read-secret-pil",
-        "secret file read",
-        """
+    """),
+    a("read-secret-pil", "secret file read", """
         from PIL import Image
         im = Image.open(C["secret_png"]).convert("RGB")
         return bytes(im.getpixel((i, 0))[0] for i in range(im.width))
-    """,
-    ),
-    a(
-        "read-secret-code-mobject",
-        "secret file read",
-        """
+    """),
+    a("read-secret-code-mobject", "secret file read", """
         from manim import Code  # renders a file's text into the video
         code = Code(code_file=C["secret_file"], language="text")
         return code._code_html
-    """,
-    ),
-    a(
-        "read-secret-latex-input",
-        "secret file read",
-        """
+    """),
+    a("read-secret-latex-input", "secret file read", """
         import glob
         from manim import Tex, TexTemplate
         t = TexTemplate(documentclass=r"\\documentclass{article}")
@@ -391,12 +265,8 @@ ATTACKS: list[Attack] = [
         except Exception:
             pass
         return "".join(open(p, errors="replace").read() for p in glob.glob("media/Tex/*.log"))
-    """,
-    ),
-    a(
-        "read-secret-lualatex",
-        "secret file read",
-        """
+    """),
+    a("read-secret-lualatex", "secret file read", """
         from manim import Tex, TexTemplate, config
         # LuaTeX's io.open ignores kpathsea's openin_any; the template picks the engine
         lua = r'\\directlua{local f=io.open("' + C["secret_file"] + r'") if f then local o=io.open("lua-leak.txt","w") o:write(f:read("*a")) o:close() end}'
@@ -407,53 +277,41 @@ ATTACKS: list[Attack] = [
         except Exception:
             pass
         return open("lua-leak.txt").read()
-    """,
-    ),
-    a(
-        "read-secret-subprocess-cat",
-        "secret file read",
-        """
+    """),
+    # accepted by the policy: formulas are text, and TeX reads files
+    a("latex-input-in-formula", "secret file read", """
+        from manim import Tex, TexTemplate
+        article = TexTemplate(documentclass=r"\\documentclass{article}")
+        return Tex(r"\\input{" + C["secret_file"] + "}", tex_template=article).tex_string
+    """),
+    a("latex-preamble-reads-file", "secret file read", """
+        from manim import MathTex, TexTemplate
+        pre = r"\\input{" + C["secret_file"] + "}"
+        t = TexTemplate(documentclass=r"\\documentclass{article}", preamble=pre)
+        return MathTex("x", tex_template=t).tex_string
+    """),
+    a("read-secret-subprocess-cat", "secret file read", """
         import subprocess
         return subprocess.run(["cat", C["secret_file"]], capture_output=True).stdout
-    """,
-    ),
-    a(
-        "read-secret-hardlink",
-        "secret file read",
-        """
+    """),
+    a("read-secret-hardlink", "secret file read", """
         import os
         os.link(C["secret_file"], "linked-secret")
         return open("linked-secret").read()
-    """,
-    ),
-    a(
-        "read-secret-in-host-tmp",
-        "secret file read",
-        """
+    """),
+    a("read-secret-in-host-tmp", "secret file read", """
         import glob
         return "".join(open(p).read() for p in glob.glob("/tmp/tutor-secret-*"))
-    """,
-    ),
-    a(
-        "read-root-home",
-        "secret file read",
-        """
+    """),
+    a("read-root-home", "secret file read", """
         import os
         return "".join(open("/root/" + n).read() for n in os.listdir("/root") if n.startswith(".tutor-secret"))
-    """,
-    ),
-    a(
-        "read-etc-shadow",
-        "secret file read",
-        """
+    """),
+    a("read-etc-shadow", "secret file read", """
         data = open("/etc/shadow").read()  # reported, never echoed: the hashes are real
         return GOT("read /etc/shadow") if "root:" in data else "no root entry"
-    """,
-    ),
-    a(
-        "read-host-disk",
-        "secret file read",
-        """
+    """),
+    a("read-host-disk", "secret file read", """
         import glob
         for dev in sorted(glob.glob("/dev/[vsh]d[a-z]") + glob.glob("/dev/nvme*n1") + glob.glob("/dev/loop[0-9]")):
             try:
@@ -463,12 +321,8 @@ ATTACKS: list[Attack] = [
             except OSError:
                 pass
         raise PermissionError("no block device")
-    """,
-    ),
-    a(
-        "read-kernel-memory",
-        "secret file read",
-        """
+    """),
+    a("read-kernel-memory", "secret file read", """
         for path in ("/proc/kcore", "/dev/mem", "/dev/kmem"):
             try:
                 with open(path, "rb") as fh:
@@ -477,12 +331,8 @@ ATTACKS: list[Attack] = [
             except OSError:
                 pass
         raise PermissionError("no kernel memory")
-    """,
-    ),
-    a(
-        "read-parent-held-fd",
-        "secret file read",
-        """
+    """),
+    a("read-parent-held-fd", "secret file read", """
         import os, stat
         got = []
         for pid in os.listdir("/proc"):
@@ -502,12 +352,8 @@ ATTACKS: list[Attack] = [
                 except OSError:
                     pass
         return b"".join(got)
-    """,
-    ),
-    a(
-        "read-parent-memory",
-        "secret file read",
-        """
+    """),
+    a("read-parent-memory", "secret file read", """
         import re
         pid = C["parent_pid"]
         got = []
@@ -525,35 +371,19 @@ ATTACKS: list[Attack] = [
                     continue
                 got += [m.group(0) for m in re.finditer(rb"TUTORSECRET[0-9a-f]{8}-mem", chunk)]
         return b" ".join(got)
-    """,
-    ),
+    """),
     # ---------------------------------------------------------------- environment
-    a(
-        "read-env-os-environ",
-        "env read",
-        """
+    a("read-env-os-environ", "env read", """
         import os
         return repr(dict(os.environ))
-    """,
-    ),
-    a(
-        "read-env-proc-self",
-        "env read",
-        """
+    """),
+    a("read-env-proc-self", "env read", """
         return open("/proc/self/environ", "rb").read()
-    """,
-    ),
-    a(
-        "read-env-proc-1",
-        "env read",
-        """
+    """),
+    a("read-env-proc-1", "env read", """
         return FOREIGN_ENV(open("/proc/1/environ", "rb").read())
-    """,
-    ),
-    a(
-        "read-env-parent",
-        "env read",
-        """
+    """),
+    a("read-env-parent", "env read", """
         import os
         got = b""
         for pid in {os.getppid(), C["parent_pid"]}:
@@ -562,12 +392,8 @@ ATTACKS: list[Attack] = [
             except OSError:
                 pass
         return FOREIGN_ENV(got)
-    """,
-    ),
-    a(
-        "read-env-all-processes",
-        "env read",
-        """
+    """),
+    a("read-env-all-processes", "env read", """
         import os
         got = []
         for pid in os.listdir("/proc"):
@@ -577,12 +403,8 @@ ATTACKS: list[Attack] = [
                 except OSError:
                     pass
         return FOREIGN_ENV(b"\\0".join(got))
-    """,
-    ),
-    a(
-        "read-host-process-cmdlines",
-        "env read",
-        """
+    """),
+    a("read-host-process-cmdlines", "env read", """
         import os
         got = []
         for pid in os.listdir("/proc"):
@@ -592,30 +414,18 @@ ATTACKS: list[Attack] = [
                 except OSError:
                     pass
         return b"\\n".join(got)
-    """,
-    ),
+    """),
     # ---------------------------------------------------------------- lint bypasses
-    a(
-        "bypass-enum-bltns-eval",
-        "policy bypass",
-        """
+    a("bypass-enum-bltns-eval", "policy bypass", """
         import enum  # enum keeps builtins under a public alias
         return enum.bltns.eval("open(p).read()", {"p": C["secret_file"]})
-    """,
-    ),
-    a(
-        "bypass-typing-operator-attrgetter",
-        "policy bypass",
-        """
+    """),
+    a("bypass-typing-operator-attrgetter", "policy bypass", """
         import typing  # typing re-exports operator, whose attrgetter takes strings
         g = typing.operator.attrgetter("__init__.__globals__")
         return g(typing.ForwardRef)["__builtins__"]["open"](C["secret_file"]).read()
-    """,
-    ),
-    a(
-        "bypass-guard-closure",
-        "policy bypass",
-        """
+    """),
+    a("bypass-guard-closure", "policy bypass", """
         import _posixsubprocess, os
         fork_exec = _posixsubprocess.fork_exec
         for cell in getattr(fork_exec, "__closure__", None) or ():
@@ -629,64 +439,40 @@ ATTACKS: list[Attack] = [
         import time
         time.sleep(0.5)
         return open("closure-out").read()
-    """,
-    ),
+    """),
     # ---------------------------------------------------------------- network
-    a(
-        "tcp-loopback",
-        "TCP",
-        """
+    a("tcp-loopback", "TCP", """
         import socket
         socket.create_connection(("127.0.0.1", C["tcp_port"]), timeout=2).close()
         return "connected"
-    """,
-    ),
-    a(
-        "tcp-ipv6-loopback",
-        "TCP",
-        """
+    """),
+    a("tcp-ipv6-loopback", "TCP", """
         import socket
         socket.create_connection(("::1", C["tcp6_port"]), timeout=2).close()
         return "connected"
-    """,
-    ),
-    a(
-        "udp-loopback",
-        "TCP",
-        """
+    """),
+    a("udp-loopback", "TCP", """
         import socket
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for _ in range(3):
             s.sendto(b"pwned", ("127.0.0.1", C["udp_port"]))
         return "sent"
-    """,
-    ),
-    a(
-        "unix-socket-path",
-        "unix socket",
-        """
+    """),
+    a("unix-socket-path", "unix socket", """
         import socket
         s = socket.socket(socket.AF_UNIX)
         s.settimeout(2)
         s.connect(C["unix_path"])
         return "connected"
-    """,
-    ),
-    a(
-        "unix-socket-abstract",
-        "unix socket",
-        """
+    """),
+    a("unix-socket-abstract", "unix socket", """
         import socket
         s = socket.socket(socket.AF_UNIX)
         s.settimeout(2)
         s.connect("\\0" + C["abstract_name"])
         return "connected"
-    """,
-    ),
-    a(
-        "unix-socket-host-services",
-        "unix socket",
-        """
+    """),
+    a("unix-socket-host-services", "unix socket", """
         import glob, os, socket, stat
         found = []
         for pattern in ("/run/*", "/run/*/*", "/var/run/*", "/var/run/*/*", "/tmp/*", "/tmp/*/*", "/tmp/.*/*"):
@@ -707,22 +493,14 @@ ATTACKS: list[Attack] = [
             finally:
                 s.close()
         raise ConnectionError(f"none of {len(found)} sockets answered")
-    """,
-    ),
+    """),
     # ---------------------------------------------------------------- processes
-    a(
-        "kill-host-process",
-        "leftover process",
-        """
+    a("kill-host-process", "leftover process", """
         import os
         os.kill(C["victim_kill_pid"], 9)
         return "killed"
-    """,
-    ),
-    a(
-        "kill-host-process-by-scan",
-        "leftover process",
-        """
+    """),
+    a("kill-host-process-by-scan", "leftover process", """
         import os
         for pid in os.listdir("/proc"):
             if pid.isdigit():
@@ -733,21 +511,13 @@ ATTACKS: list[Attack] = [
                 except OSError:
                     pass
         raise ProcessLookupError("no victim in sight")
-    """,
-    ),
-    a(
-        "signal-parent",
-        "leftover process",
-        """
+    """),
+    a("signal-parent", "leftover process", """
         import os, signal
         os.kill(C["parent_pid"], signal.SIGUSR2)
         return "signalled"
-    """,
-    ),
-    a(
-        "ptrace-parent",
-        "leftover process",
-        """
+    """),
+    a("ptrace-parent", "leftover process", """
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         PTRACE_SEIZE, PTRACE_DETACH = 0x4206, 17
@@ -755,12 +525,8 @@ ATTACKS: list[Attack] = [
             libc.ptrace(PTRACE_DETACH, C["parent_pid"], None, None)
             return GOT("ptrace")
         raise PermissionError(ctypes.get_errno(), "ptrace refused")
-    """,
-    ),
-    a(
-        "leftover-after-exit-setsid",
-        "leftover process",
-        """
+    """),
+    a("leftover-after-exit-setsid", "leftover process", """
         import os
         if os.fork() == 0:
             try:
@@ -770,12 +536,8 @@ ATTACKS: list[Attack] = [
             finally:
                 os._exit(0)
         return "daemonized"
-    """,
-    ),
-    a(
-        "leftover-after-exit-pgrp",
-        "leftover process",
-        """
+    """),
+    a("leftover-after-exit-pgrp", "leftover process", """
         import os
         if os.fork() == 0:
             try:
@@ -784,24 +546,17 @@ ATTACKS: list[Attack] = [
             finally:
                 os._exit(0)
         return "spawned"
-    """,
-    ),
+    """),
 ]
+# fmt: on
 
+# fmt: off
 SOLO: list[Attack] = [
-    a(
-        "timeout-infinite-loop",
-        "leftover process",
-        """
+    a("timeout-infinite-loop", "leftover process", """
         while True:
             pass
-    """,
-        solo=True,
-    ),
-    a(
-        "leftover-after-timeout",
-        "leftover process",
-        """
+    """, solo=True),
+    a("leftover-after-timeout", "leftover process", """
         import os
         if os.fork() == 0:
             try:
@@ -812,13 +567,8 @@ SOLO: list[Attack] = [
                 os._exit(0)
         while True:
             pass
-    """,
-        solo=True,
-    ),
-    a(
-        "fork-bomb",
-        "process count",
-        """
+    """, solo=True),
+    a("fork-bomb", "process count", """
         import os, sys, time
         made = 0
         for _ in range(C["bomb_count"]):
@@ -835,13 +585,8 @@ SOLO: list[Attack] = [
         print("FORKED", made, file=sys.stderr)
         time.sleep(3)
         raise RuntimeError(f"FORKED {made}")
-    """,
-        solo=True,
-    ),
-    a(
-        "thread-bomb",
-        "process count",
-        """
+    """, solo=True),
+    a("thread-bomb", "process count", """
         import sys, threading, time
         made = 0
         stop = threading.Event()
@@ -854,13 +599,8 @@ SOLO: list[Attack] = [
         print("THREADS", made, file=sys.stderr)
         time.sleep(2)
         raise RuntimeError(f"THREADS {made}")
-    """,
-        solo=True,
-    ),
-    a(
-        "memory-many-processes",
-        "memory",
-        """
+    """, solo=True),
+    a("memory-many-processes", "memory", """
         import os, sys, time
         code = "b = bytearray(%d); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(20)" % C["memory_each"]
         for _ in range(C["memory_procs"]):
@@ -871,13 +611,8 @@ SOLO: list[Attack] = [
                     os._exit(0)
         time.sleep(8)
         raise RuntimeError("ALLOCATED")
-    """,
-        solo=True,
-    ),
-    a(
-        "disk-fill-many-files",
-        "disk fill",
-        """
+    """, solo=True),
+    a("disk-fill-many-files", "disk fill", """
         import os
         total = 0
         block = b"x" * (1024 * 1024)
@@ -890,15 +625,10 @@ SOLO: list[Attack] = [
             except OSError:
                 pass
         raise RuntimeError(f"WROTE {total}")
-    """,
-        solo=True,
-    ),
+    """, solo=True),
     a("other-render-read", "other renders' directories", OTHER_RENDER, solo=True),
     a("other-render-tamper", "other renders' directories", OTHER_RENDER, solo=True),
-    a(
-        "symlink-logs-to-parent-environ",
-        "symlink tricks on the parent",
-        """
+    a("symlink-logs-to-parent-environ", "symlink tricks on the parent", """
         import os
         for name in ("stdout.log", "stderr.log"):
             try:
@@ -907,13 +637,8 @@ SOLO: list[Attack] = [
                 pass
             os.symlink("/proc/self/environ" if name == "stderr.log" else "/proc/%d/environ" % os.getppid(), name)
         raise RuntimeError("look at my logs")
-    """,
-        solo=True,
-    ),
-    a(
-        "symlink-logs-to-parent-fd",
-        "symlink tricks on the parent",
-        """
+    """, solo=True),
+    a("symlink-logs-to-parent-fd", "symlink tricks on the parent", """
         import os
         try:
             os.remove("stderr.log")
@@ -921,13 +646,8 @@ SOLO: list[Attack] = [
             pass
         os.symlink("/proc/self/fd/%d" % C["parent_secret_fd"], "stderr.log")
         os._exit(3)
-    """,
-        solo=True,
-    ),
-    a(
-        "symlink-logs-through-proc-self-cwd",
-        "symlink tricks on the parent",
-        """
+    """, solo=True),
+    a("symlink-logs-through-proc-self-cwd", "symlink tricks on the parent", """
         import os
         try:
             os.remove("stderr.log")
@@ -935,13 +655,8 @@ SOLO: list[Attack] = [
             pass
         os.symlink("/proc/self/cwd/" + C["secret_from_parent_cwd"], "stderr.log")
         os._exit(3)
-    """,
-        solo=True,
-    ),
-    a(
-        "symlink-result-to-secret",
-        "symlink tricks on the parent",
-        """
+    """, solo=True),
+    a("symlink-result-to-secret", "symlink tricks on the parent", """
         import os
         try:
             os.remove("result.json")
@@ -949,13 +664,8 @@ SOLO: list[Attack] = [
             pass
         os.symlink(C["secret_json"], "result.json")
         os._exit(1)
-    """,
-        solo=True,
-    ),
-    a(
-        "hardlink-movie-to-secret",
-        "symlink tricks on the parent",
-        """
+    """, solo=True),
+    a("hardlink-movie-to-secret", "symlink tricks on the parent", """
         import json, os
         os.link(C["secret_file"], "out.mp4")
         try:
@@ -964,10 +674,9 @@ SOLO: list[Attack] = [
             pass
         open("result.json", "w").write(json.dumps({"ok": True, "path": "out.mp4", "frames": 1, "seconds": 1.0}))
         os._exit(0)
-    """,
-        solo=True,
-    ),
+    """, solo=True),
 ]
+# fmt: on
 
 ALL = ATTACKS + SOLO
 
