@@ -500,3 +500,20 @@ def test_only_code_of_an_editable_checkout_is_visible(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     found = {Path(p).name for p in importable(str(tmp_path))}
     assert found == {"pkg", "data", "mod.py", "ext.so"}  # `data` may be a namespace package
+
+
+def test_stale_groups_of_dead_workers_are_removed() -> None:
+    from tutor_render_manim.cgroups import remove_stale_groups
+
+    base = cgroup_support().hierarchies[0].base
+    dead = base / "tutor-render-4194999-deadbeef"  # above any pid_max: never a live pid
+    mine = base / f"tutor-render-{os.getpid()}-cafe"
+    dead.mkdir()
+    mine.mkdir()
+    try:
+        assert remove_stale_groups(base) == [dead]
+        assert not dead.exists() and mine.exists()
+    finally:
+        for path in (dead, mine):
+            if path.exists():
+                path.rmdir()

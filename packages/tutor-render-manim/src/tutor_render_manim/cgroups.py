@@ -183,6 +183,8 @@ def cgroup_support() -> CgroupSupport:
             mine = tuple(c for c in CONTROLLERS if c not in covered)
             hierarchies.append(Hierarchy(2, mine, base))
             covered.update(mine)
+    for hierarchy in hierarchies:
+        remove_stale_groups(hierarchy.base)
     if len(covered) == len(CONTROLLERS):
         versions = sorted({h.version for h in hierarchies})
         detail = "cgroup " + "+".join(f"v{v}" for v in versions)
@@ -191,6 +193,34 @@ def cgroup_support() -> CgroupSupport:
     else:
         detail = "; ".join(problems) or "no pids or memory cgroup controller is mounted"
     return CgroupSupport(tuple(hierarchies), detail)
+
+
+def remove_stale_groups(base: Path) -> list[Path]:
+    """Remove the empty render groups of worker processes that no longer exist.
+
+    A worker killed outright cannot remove its groups; its renders died with it
+    (`--die-with-parent`), so the groups are empty and `rmdir` takes them.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        parts = path.name[len(GROUP_PREFIX) :].split("-")
+        if not path.name.startswith(GROUP_PREFIX) or not parts[0].isdigit():
+            continue
+        try:
+            os.kill(int(parts[0]), 0)
+            continue  # its worker still runs
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError):
+            continue
+        with contextlib.suppress(OSError):
+            path.rmdir()  # refused while a process is in it
+            removed.append(path)
+    return removed
 
 
 @dataclass
