@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import re
 
-from tutor_core.agents.lesson.topics import cs, linear, math, science
 from tutor_core.agents.lesson.topics.base import Context, Core, Topic
+from tutor_core.agents.lesson.topics.binary_search import BINARY_SEARCH
+from tutor_core.agents.lesson.topics.circle_area import CIRCLE_AREA
+from tutor_core.agents.lesson.topics.derivative import DERIVATIVE
+from tutor_core.agents.lesson.topics.fourier import FOURIER
+from tutor_core.agents.lesson.topics.integral import INTEGRAL
+from tutor_core.agents.lesson.topics.limits import LIMITS
+from tutor_core.agents.lesson.topics.matrices import MATRICES
+from tutor_core.agents.lesson.topics.newton import NEWTON
+from tutor_core.agents.lesson.topics.probability import PROBABILITY
+from tutor_core.agents.lesson.topics.pythagoras import PYTHAGORAS
+from tutor_core.agents.lesson.topics.quadratic import QUADRATIC
+from tutor_core.agents.lesson.topics.recursion import RECURSION
+from tutor_core.agents.lesson.topics.sorting import SORTING
+from tutor_core.agents.lesson.topics.unit_circle import UNIT_CIRCLE
+from tutor_core.agents.lesson.topics.vectors import VECTORS
 
-TOPICS: tuple[Topic, ...] = (*math.TOPICS, *linear.TOPICS, *cs.TOPICS, *science.TOPICS)
-"""Every built-in topic."""
+TOPICS: tuple[Topic, ...] = (
+    PYTHAGORAS, DERIVATIVE, INTEGRAL, UNIT_CIRCLE, LIMITS, QUADRATIC, CIRCLE_AREA, FOURIER,
+    VECTORS, MATRICES, BINARY_SEARCH, SORTING, RECURSION, PROBABILITY, NEWTON,
+)  # fmt: skip
+"""Every built-in topic, one module each."""
 
 
 def _normalise(text: str) -> str:
