@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tutor_core.agents.lesson.text import estimate_seconds
+from tutor_core.agents.lesson.pacing import estimate_timing, pace
 from tutor_core.models import PlannedScene, SpecSource
 from tutor_core.spec import Animation, Element, SceneSpec, TextElement
 
@@ -55,7 +55,11 @@ def scene(
     spec_title: str | None = None,
     background: str = "black",
 ) -> PlannedScene:
-    """A planned scene whose spec lasts about as long as its narration."""
+    """A planned scene whose spec lasts about as long as its narration and keeps moving.
+
+    Every animation must carry a cue (the sentence it belongs to): un-cued
+    `indicate`/`wait` animations are pacing's own (see `pacing`).
+    """
     narration = " ".join(sentences)
     n = len(sentences)
     # Cues beyond the narration would never fire at the right time: clamp them.
@@ -65,9 +69,12 @@ def scene(
     ]
     shown_title: str | None = spec_title if spec_title is not None else title
     texts = [e for e in elements if isinstance(e, TextElement)]
-    if shown_title and any(e.text.casefold() == shown_title.casefold() for e in texts):
-        # A title card shows its own headline: no title band repeating it, and the
-        # texts stack in the middle instead of sitting in two columns.
+    headline = any(e.id == "headline" for e in texts)
+    if shown_title and (
+        headline or any(e.text.casefold() == shown_title.casefold() for e in texts)
+    ):
+        # A title card shows its own headline (id "headline"): no title band above it,
+        # and the texts stack in the middle instead of sitting in two columns.
         shown_title = None
         if len(texts) == len(elements):
             elements = [
@@ -81,5 +88,5 @@ def scene(
         duration=300.0,
         background=background,
     )
-    spec = fit_duration(spec, estimate_seconds(narration))
+    spec = pace(spec, narration, estimate_timing(narration))
     return PlannedScene(title=title, narration=narration, source=SpecSource(spec=spec))
