@@ -62,16 +62,29 @@ def _transforms(plan: LessonPlan) -> bool:
     return any(a.action == "transform" for spec in _specs(plan) for a in spec.animations)
 
 
+def _tangent(plan: LessonPlan) -> bool:
+    """A tangent: a plot's tangent mark, or a line plot through one point of the curve twice."""
+    for el in _elements(plan):
+        if el["kind"] != "axes":
+            continue
+        if any(p["tangent_at"] is not None for p in el["plots"]):  # type: ignore[attr-defined]
+            return True
+        points = el["points"]
+        if len(el["plots"]) == 2 and len(points) == 2 and points[0] == points[1]:  # type: ignore[arg-type]
+            return True
+    return False
+
+
 # topic key → (prompt, a check for the topic's signature visual)
 SIGNATURE: dict[str, tuple[str, Callable[[LessonPlan], bool]]] = {
     "pythagoras": (
         "Explain the Pythagorean theorem",
-        lambda p: _has("shape", lambda el: el["shape"] == "triangle"
-                       and el["right_angle_at"] is not None and "c" in el["side_labels"])(p)
+        # The squares on the sides: one polygon with the triangle and three squares.
+        lambda p: _has("shape", lambda el: el["shape"] == "polygon" and len(el["points"]) == 12
+                       and el["right_angle_at"] is not None)(p)
         and _has("equation", lambda el: el["latex"] == "a^2 + b^2 = c^2")(p),
     ),  # fmt: skip
-    "derivative": ("what is a derivative?",
-                   lambda p: any(pl["tangent_at"] is not None for pl in _plots(p))),
+    "derivative": ("what is a derivative?", _tangent),
     "integral": ("integrals as area", lambda p: any(pl["area"] is not None for pl in _plots(p))),
     "unit_circle": ("the unit circle and sine",
                     lambda p: _has("vectors")(p) or any("sin" in str(pl["expr"])
@@ -85,9 +98,11 @@ SIGNATURE: dict[str, tuple[str, Callable[[LessonPlan], bool]]] = {
     "fourier": ("fourier series", _has("axes", lambda el: len(el["plots"]) >= 3)),  # type: ignore[arg-type]
     "vectors": ("vector addition", _has("vectors", lambda el: len(el["vectors"]) >= 3)),  # type: ignore[arg-type]
     "matrix_multiplication": ("how to multiply matrices",
-                              lambda p: len([e for e in _elements(p) if e["kind"] == "matrix"])
-                              >= 2),
-    "binary_search": ("binary search", _has("table")),
+                              _has("equation", lambda el: str(el["latex"]).count("pmatrix") >= 6
+                                   and "19" in str(el["latex"]))),
+    # The list with the middle item marked.
+    "binary_search": ("binary search",
+                      _has("table", lambda el: any("mid" in c for c in el["rows"][-1]))),  # type: ignore[attr-defined]
     "sorting": ("bubble sort", lambda p: _has("table")(p) and _transforms(p)),
     "recursion": ("recursion", _has("code", lambda el: "factorial(n - 1)" in str(el["code"]))),
     "probability": ("probability of dice", _has("equation", lambda el: "frac" in str(el["latex"]))),
@@ -204,7 +219,9 @@ def test_generic_lesson_plots_a_function_from_the_prompt() -> None:
     ("prompt", "phrase"),
     [
         ("Please explain photosynthesis in 4 scenes", "photosynthesis"),
-        ("Can you teach me about the French revolution?", "French revolution"),
+        ("Can you teach me about the French revolution?", "the French revolution"),
+        ("how do vaccines work? explain simply", "how do vaccines work"),
+        ("what's a black hole", "a black hole"),
         ("make a short video about black holes, thanks", "black holes"),
         ("explain", "this topic"),
     ],
@@ -321,15 +338,15 @@ def test_repair_drops_the_element_the_error_names() -> None:
     source = build_plan("Pythagorean theorem", 6).scenes[2].source
     assert isinstance(source, SpecSource)
     fixed = repair_spec(source.spec, _err("Exception while drawing triangle: bad points"))
-    assert [el.id for el in fixed.elements] == ["equation"]
-    assert all(a.target != "triangle" for a in fixed.animations)
+    assert [el.id for el in fixed.elements] == ["squares", "equation"]
+    assert all(a.target != "triangle" and a.to != "triangle" for a in fixed.animations)
 
 
 def test_repair_turns_equations_into_text_on_latex_errors() -> None:
     source = build_plan("quadratic formula", 6).scenes[4].source  # the worked example
     assert isinstance(source, SpecSource)
     fixed = repair_spec(source.spec, _err("LaTeX compilation error: latex not found"))
-    assert {el.kind for el in fixed.elements} == {"text"}
+    assert {el.kind for el in fixed.elements} == {"text", "axes"}  # the graph needs no LaTeX
     assert fixed.element("roots").model_dump()["text"] == "x = 1 or x = 2"
 
 

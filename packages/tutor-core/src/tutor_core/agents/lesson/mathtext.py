@@ -9,6 +9,7 @@ runs expressions that passed the AST check.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 
@@ -217,15 +218,21 @@ def _round_out(lo: float, hi: float, step: float) -> tuple[float, float]:
 
 def sample(expr: str, lo: float, hi: float, n: int = 121) -> list[tuple[float, float]]:
     """Finite (x, y) samples of a checked expression on [lo, hi] (none if too costly)."""
+    return list(_sample(expr, lo, hi, n))
+
+
+@functools.lru_cache(maxsize=512)
+def _sample(expr: str, lo: float, hi: float, n: int) -> tuple[tuple[float, float], ...]:
+    # Lessons sample the same few functions many times while planning: remember them.
     out: list[tuple[float, float]] = []
     if not _cheap(expr):
-        return out
+        return ()
     for k in range(n):
         x = lo + (hi - lo) * k / (n - 1)
         y = evaluate_expression(expr, x)
         if math.isfinite(y):
             out.append((x, y))
-    return out
+    return tuple(out)
 
 
 def _trimmed(values: list[float]) -> list[float]:
@@ -239,6 +246,14 @@ def _trimmed(values: list[float]) -> list[float]:
 
 def choose_ranges(
     exprs: list[str], x_range: tuple[float, float] | None = None
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Axes ranges `(min, max, step)` that show these functions well (see `_choose_ranges`)."""
+    return _choose_ranges(tuple(exprs), x_range)
+
+
+@functools.lru_cache(maxsize=256)
+def _choose_ranges(
+    exprs: tuple[str, ...], x_range: tuple[float, float] | None
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """Axes ranges `(min, max, step)` that show these functions well.
 

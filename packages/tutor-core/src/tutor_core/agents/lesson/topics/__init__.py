@@ -52,6 +52,12 @@ def match_topic(prompt: str) -> Topic | None:
     return best[1] if best else None
 
 
+def topic_of_scene(title: str, narration: str, texts: list[str]) -> Topic | None:
+    """The library topic a scene belongs to, judged from its title, narration and texts."""
+    haystack = " ".join([title, narration, *texts]).replace("_", " ")
+    return match_topic(haystack)
+
+
 def get_topic(key: str) -> Topic:
     """The topic with this key (KeyError if none)."""
     for t in TOPICS:
@@ -60,4 +66,4 @@ def get_topic(key: str) -> Topic:
     raise KeyError(key)
 
 
-__all__ = ["TOPICS", "Context", "Core", "Topic", "get_topic", "match_topic"]
+__all__ = ["TOPICS", "Context", "Core", "Topic", "get_topic", "match_topic", "topic_of_scene"]

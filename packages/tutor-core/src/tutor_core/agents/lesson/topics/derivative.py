@@ -1,67 +1,141 @@
-"""Topic: the derivative."""
+"""Topic: the derivative as the slope of a tangent."""
 
 from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
-from tutor_core.agents.lesson.topics.figures import axes_for, func_or, tangent_x
+from tutor_core.agents.lesson.mathtext import choose_ranges, to_latex
+from tutor_core.agents.lesson.topics.base import (
+    Context,
+    Core,
+    Example,
+    ExampleRefused,
+    Numbers,
+    Topic,
+    Visual,
+    example_core,
+    fmt,
+    numbers_needed,
+    title_card,
+)
+from tutor_core.agents.lesson.topics.figures import axes_for, func_or, with_line
 from tutor_core.spec import (
+    AxesElement,
     BulletsElement,
     EquationElement,
+    Plot,
     TextElement,
 )
 
+_DEFAULT = "x**2 / 2"
 
-def _deriv_intro(ctx: Context) -> Visual:
+
+def _point(expr: str) -> tuple[float, float]:
+    """Where the lesson takes its tangent (x0) and how far the secant reaches (h)."""
+    x_range, _ = choose_ranges([expr])
+    lo, hi = x_range[0], x_range[1]
+    return round(lo + (hi - lo) * 0.6, 2), round((hi - lo) / 6, 2)
+
+
+def _line(expr: str, id: str, reach: float) -> AxesElement:
+    """The curve with the line through x0 and x0 + reach (the tangent for reach 0)."""
+    x0, _ = _point(expr)
+    return with_line(axes_for(expr, id=id), expr, x0, round(x0 + reach, 3))
+
+
+def _intro(ctx: Context) -> Visual:
+    expr = func_or(ctx, _DEFAULT)
+    _, h = _point(expr)
+    return title_card(
+        "The Derivative",
+        "How fast is a function changing right now?",
+        [_line(expr, "secant", h), _line(expr, "tangent", 0)],
+        [anim("create", "secant", 0, 2.0), anim("transform", "secant", 1, 1.5, to="tangent")],
+    )
+
+
+def _secant(ctx: Context) -> Visual:
+    expr = func_or(ctx, _DEFAULT)
+    _, h = _point(expr)
     return [
-        TextElement(id="headline", text="The Derivative", size="large"),
-        TextElement(id="tagline", text="How fast is a function changing right now?",
-                    size="small"),
-    ], [anim("write", "headline", 0, 1.5), anim("fade_in", "tagline", 1)]  # fmt: skip
+        _line(expr, "secant", h).model_copy(update={"region": "left"}),
+        EquationElement(id="slope", latex="\\frac{f(x+h) - f(x)}{h}", region="right"),
+        EquationElement(id="rise", latex="\\text{slope} = \\frac{\\text{rise}}{\\text{run}}",
+                        region="right"),
+    ], [anim("create", "secant", 0, 2.0), anim("write", "rise", 1, 1.5),
+        anim("write", "slope", 1, 1.5), anim("indicate", "secant", 2)]  # fmt: skip
 
 
-def _deriv_secant(ctx: Context) -> Visual:
-    expr = func_or(ctx, "x**2 / 2")
-    axes = axes_for(expr)
-    x0 = tangent_x(expr)
-    axes.points = [(x0 - 1.0, 0.0), (x0, 0.0)]
-    return [axes, EquationElement(id="slope", latex="\\frac{f(x+h) - f(x)}{h}", region="right")
-            ], [anim("create", "axes", 0, 2.0), anim("write", "slope", 1, 1.5),
-                anim("indicate", "slope", 2)]  # fmt: skip
-
-
-def _deriv_tangent(ctx: Context) -> Visual:
-    expr = func_or(ctx, "x**2 / 2")
-    return [axes_for(expr, tangent_at=tangent_x(expr)),
-            TextElement(id="note", text="The tangent line touches the curve at one point",
-                        size="small")], [
-        anim("create", "axes", 0, 2.0), anim("fade_in", "note", 1), anim("indicate", "axes", 2)
-    ]  # fmt: skip
-
-
-def _deriv_limit(ctx: Context) -> Visual:
+def _tangent(ctx: Context) -> Visual:
+    expr = func_or(ctx, _DEFAULT)
+    _, h = _point(expr)
     return [
-        EquationElement(id="definition", latex="f'(x) = \\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}"),
+        _line(expr, "far", h),
+        _line(expr, "near", h / 3),
+        _line(expr, "touch", 0),
+        TextElement(id="note", text="slope of the tangent = the derivative", size="small"),
+    ], [anim("create", "far", 0, 1.5), anim("transform", "far", 0, 1.5, to="near"),
+        anim("transform", "near", 1, 1.5, to="touch"), anim("indicate", "touch", 1),
+        anim("fade_in", "note", 2)]  # fmt: skip
+
+
+def _limit(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="quotient", latex="\\frac{f(x+h) - f(x)}{h}"),
+        EquationElement(id="definition",
+                        latex="f'(x) = \\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}"),
         BulletsElement(id="steps", items=["pick two nearby points", "compute rise over run",
                                           "let the gap h shrink to zero"]),
-    ], [anim("write", "definition", 0, 2.0), anim("fade_in", "steps", 1, 1.5),
+    ], [anim("write", "quotient", 0, 1.5), anim("fade_in", "steps", 1, 1.5),
+        anim("transform", "quotient", 2, 1.5, to="definition"),
         anim("indicate", "definition", 2)]  # fmt: skip
 
 
-def _deriv_example(ctx: Context) -> Visual:
+def example(numbers: Numbers) -> Example:
+    """The slope of x squared at the given x."""
+    numbers_needed(numbers, (1,), "give the x where to find the slope of x squared, e.g. 3")
+    x0 = numbers[0]
+    if abs(x0) > 10:
+        raise ExampleRefused("pick an x between -10 and 10")
+    slope = 2 * x0
+    sx, ss = fmt(x0), fmt(slope)
+    wide = max(3.0, abs(x0) + 1.5)
+    axes = AxesElement(
+        id="graph", x_range=(-wide, wide, 1.0 if wide <= 6 else 2.0),
+        y_range=(-1.0, round(wide * wide + 1), 1.0 if wide <= 3 else 5.0 if wide <= 6 else 20.0),
+        plots=[Plot(expr="x**2", label=to_latex("x**2"), color="blue")],
+    )  # fmt: skip
+    # The tangent slides along the curve, from the bottom (slope 0) to x0.
+    secant = with_line(axes, "x**2", 0.0, 0.0)
+    touched = with_line(axes, "x**2", x0, x0).model_copy(update={"id": "touched"})
+    return Example(
+        f"Worked example: slope of x squared at {sx}",
+        (
+            "Let us try the function x squared.",
+            "Its derivative is two x, so the slope doubles whatever x is.",
+            f"At x equals {sx}, the tangent line has slope two times {sx}, which is {ss}.",
+        ),
+        [
+            secant.model_copy(update={"region": "left"}),
+            touched.model_copy(update={"region": "left"}),
+            EquationElement(id="rule", latex="\\frac{d}{dx} x^2 = 2x", region="right"),
+            EquationElement(id="value", latex=f"f'({sx}) = 2 \\cdot {sx} = {ss}", region="right",
+                            color="yellow"),
+        ],
+        [anim("create", "graph", 0, 2.0), anim("write", "rule", 1, 1.5),
+         anim("transform", "graph", 2, 1.5, to="touched"), anim("write", "value", 2, 1.5)],
+    )  # fmt: skip
+
+
+def _recap(ctx: Context) -> Visual:
+    expr = func_or(ctx, _DEFAULT)
+    x0, _ = _point(expr)
     return [
-        axes_for("x**2", tangent_at=1.5),
-        EquationElement(id="rule", latex="\\frac{d}{dx} x^2 = 2x", region="right"),
-        EquationElement(id="value", latex="f'(1.5) = 3", region="right"),
-    ], [anim("create", "axes", 0, 2.0), anim("write", "rule", 1, 1.5),
-        anim("write", "value", 2, 1.5)]  # fmt: skip
-
-
-def _deriv_recap(ctx: Context) -> Visual:
-    return [BulletsElement(id="recap", items=["derivative = slope of the tangent line",
-                                              "secant slopes approach it as h shrinks",
-                                              "the derivative of x^2 is 2x"])
-            ], [anim("fade_in", "recap", 0, 2.0), anim("indicate", "recap", 1)]  # fmt: skip
+        axes_for(expr, id="axes", tangent_at=x0).model_copy(update={"region": "left"}),
+        BulletsElement(id="recap", region="right",
+                       items=["slope of the tangent line", "secants approach it",
+                              "measures how fast things change"]),
+    ], [anim("create", "axes", 0, 2.0), anim("fade_in", "recap", 1, 1.5),
+        anim("indicate", "axes", 2)]  # fmt: skip
 
 
 DERIVATIVE = Topic(
@@ -87,7 +161,7 @@ DERIVATIVE = Topic(
                 "Welcome! This lesson is about the derivative, the heart of calculus.",
                 "A derivative tells us how fast a function is changing at a single moment.",
             ),
-            _deriv_intro,
+            _intro,
         ),
         Core(
             5,
@@ -97,7 +171,7 @@ DERIVATIVE = Topic(
                 "Divide the change in height by the change in x, rise over run.",
                 "This line through two points is called a secant line.",
             ),
-            _deriv_secant,
+            _secant,
         ),
         Core(
             1,
@@ -107,7 +181,7 @@ DERIVATIVE = Topic(
                 "The secant line turns into the tangent line, which just touches the curve.",
                 "The slope of this tangent line is the derivative at that point.",
             ),
-            _deriv_tangent,
+            _tangent,
         ),
         Core(
             6,
@@ -117,18 +191,9 @@ DERIVATIVE = Topic(
                 "We compute rise over run for a tiny gap h between the points.",
                 "Then we let h shrink toward zero and see what value the slope approaches.",
             ),
-            _deriv_limit,
+            _limit,
         ),
-        Core(
-            4,
-            "Worked example: x squared",
-            (
-                "Let us try the function x squared.",
-                "Its derivative is two x, so the slope doubles whatever x is.",
-                "At x equals one point five, the tangent line has slope three.",
-            ),
-            _deriv_example,
-        ),
+        example_core(4, example, (1.5,)),
         Core(
             2,
             "Recap",
@@ -137,7 +202,7 @@ DERIVATIVE = Topic(
                 "It comes from secant slopes as the gap between points shrinks to zero.",
                 "It measures how fast things change, from speed to growth rates.",
             ),
-            _deriv_recap,
+            _recap,
         ),
     ),
     applications=(
@@ -156,12 +221,15 @@ DERIVATIVE = Topic(
     ),
     terms=(
         ("slope", "rise divided by run"),
-        ("tangent", "line touching at one point"),
-        ("limit", "value approached as h goes to 0"),
+        ("tangent", "a line touching the curve at one point"),
+        ("limit", "the value approached as h goes to zero"),
     ),
     questions=(
         "Where is the derivative of a curve equal to zero?",
         "What does a negative derivative tell you?",
         "What is the derivative of the derivative?",
     ),
+    example=example,
+    example_numbers="3",
+    example_help="the x where to find the slope of x squared, e.g. 3",
 )

@@ -3,71 +3,160 @@
 from __future__ import annotations
 
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual
+from tutor_core.agents.lesson.topics.base import (
+    Context,
+    Core,
+    Example,
+    Numbers,
+    Topic,
+    Visual,
+    fmt,
+    numbers_needed,
+    title_card,
+)
+from tutor_core.agents.lesson.topics.figures import unborn
 from tutor_core.spec import (
     BulletsElement,
+    Element,
     EquationElement,
     MatrixElement,
-    TextElement,
+    Vector,
+    VectorsElement,
 )
 
 
-def _mat_intro(ctx: Context) -> Visual:
-    return [
-        TextElement(id="headline", text="Matrix Multiplication", size="large"),
-        MatrixElement(id="matrix", rows=[["1", "2"], ["3", "4"]], label="A"),
-    ], [anim("write", "headline", 0, 1.5), anim("create", "matrix", 1, 1.5)]
+def _pm(rows: list[list[str]]) -> str:
+    """A LaTeX matrix in parentheses."""
+    return "\\begin{pmatrix} " + " \\\\ ".join(" & ".join(r) for r in rows) + " \\end{pmatrix}"
 
 
-def _mat_rowcol(ctx: Context) -> Visual:
+def _product(a: list[list[float]], b: list[list[float]]) -> list[list[float]]:
+    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))]
+            for i in range(len(a))]  # fmt: skip
+
+
+def _text(m: list[list[float]]) -> list[list[str]]:
+    return [[fmt(v) for v in row] for row in m]
+
+
+def _intro(ctx: Context) -> Visual:
+    return title_card(
+        "Matrix Multiplication",
+        "Rows meet columns",
+        [MatrixElement(id="matrix", rows=[["1", "2"], ["3", "4"]], label="A")],
+    )
+
+
+def _row_column(ctx: Context) -> Visual:
     return [
-        MatrixElement(id="row", rows=[["1", "2"]], label="row", color="blue"),
-        MatrixElement(id="column", rows=[["5"], ["7"]], label="column", color="green"),
-        EquationElement(id="dot", latex="1 \\cdot 5 + 2 \\cdot 7 = 19"),
+        MatrixElement(id="row", rows=[["1", "2"]], label="row", color="blue", region="left"),
+        MatrixElement(id="column", rows=[["5"], ["7"]], label="column", color="green",
+                      region="right"),
+        EquationElement(id="dot", latex="1 \\cdot 5 + 2 \\cdot 7", region="body"),
+        EquationElement(id="value", latex="1 \\cdot 5 + 2 \\cdot 7 = 19", region="body",
+                        color="yellow"),
     ], [anim("create", "row", 0), anim("create", "column", 0),
-        anim("write", "dot", 1, 2.0), anim("indicate", "dot", 2)]  # fmt: skip
+        anim("write", "dot", 1, 2.0), anim("transform", "dot", 2, 1.5, to="value")]  # fmt: skip
 
 
-def _mat_product(ctx: Context) -> Visual:
+def _stages(a: list[list[float]], b: list[list[float]]) -> list[Element]:
+    """A B = ? filled in: first entry, then all."""
+    ab = _text(_product(a, b))
+    unknown = [["?" for _ in row] for row in ab]
+    first = [[ab[0][0], *(["?"] * (len(ab[0]) - 1))], *unknown[1:]]
+    lhs = f"{_pm(_text(a))} {_pm(_text(b))} = "
     return [
-        MatrixElement(id="matrix_a", rows=[["1", "2"], ["3", "4"]], label="A", color="blue"),
-        MatrixElement(id="matrix_b", rows=[["5", "6"], ["7", "8"]], label="B", color="green"),
-        MatrixElement(id="product", rows=[["19", "22"], ["43", "50"]], label="AB",
-                      color="yellow"),
-        EquationElement(id="entry", latex="(AB)_{ij} = \\sum_k A_{ik} B_{kj}"),
-    ], [anim("create", "matrix_a", 0), anim("create", "matrix_b", 0),
-        anim("create", "product", 1, 1.5), anim("write", "entry", 2, 1.5)]  # fmt: skip
+        EquationElement(id="empty", latex=lhs + _pm(unknown), region="body"),
+        EquationElement(id="first", latex=lhs + _pm(first), region="body"),
+        EquationElement(id="full", latex=lhs + _pm(ab), region="body", color="yellow"),
+    ]
 
 
-def _mat_shapes(ctx: Context) -> Visual:
+def _full(ctx: Context) -> Visual:
+    return [
+        *_stages([[1, 2], [3, 4]], [[5, 6], [7, 8]]),
+        EquationElement(id="entry", latex="(AB)_{ij} = \\text{row } i \\cdot \\text{column } j",
+                        region="body"),
+    ], [anim("write", "empty", 0, 2.0), anim("transform", "empty", 1, 1.5, to="first"),
+        anim("write", "entry", 1, 1.5), anim("transform", "first", 2, 1.5, to="full"),
+        anim("indicate", "full", 2)]  # fmt: skip
+
+
+def _sizes(ctx: Context) -> Visual:
     return [
         EquationElement(id="sizes", latex="(m \\times n)(n \\times p) = (m \\times p)"),
-        BulletsElement(
-            id="rules",
-            items=[
-                "inner sizes must match",
-                "outer sizes give the result",
-                "order matters: AB is usually not BA",
-            ],
-        ),
-    ], [anim("write", "sizes", 0, 2.0), anim("fade_in", "rules", 1, 1.5)]
+        BulletsElement(id="rules", items=["inner sizes must match", "outer sizes give the result",
+                                          "order matters: AB is usually not BA"]),
+    ], [anim("write", "sizes", 0, 2.0), anim("fade_in", "rules", 1, 1.5),
+        anim("indicate", "rules", 2)]  # fmt: skip
 
 
-def _mat_example(ctx: Context) -> Visual:
+def _rotation(ctx: Context) -> Visual:
+    v = Vector(x=2, y=1, label="v", color="blue")
+    turned = Vector(x=-1, y=2, label="Rv", color="yellow")
     return [
-        MatrixElement(id="rotation", rows=[["0", "-1"], ["1", "0"]], label="R"),
-        MatrixElement(id="vector", rows=[["2"], ["1"]], label="v"),
-        EquationElement(id="result", latex="R v = \\begin{pmatrix} -1 \\\\ 2 \\end{pmatrix}",
-                        color="yellow"),
-    ], [anim("create", "rotation", 0), anim("create", "vector", 0),
-        anim("write", "result", 1, 1.5), anim("indicate", "result", 2)]  # fmt: skip
+        VectorsElement(id="before", extent=3, vectors=[v, unborn(turned)], region="left"),
+        VectorsElement(id="after", extent=3, region="left", vectors=[v, turned]),
+        EquationElement(id="product", region="right",
+                        latex="R v = \\begin{pmatrix} 0 & -1 \\\\ 1 & 0 \\end{pmatrix}"
+                        "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix} = "
+                        "\\begin{pmatrix} -1 \\\\ 2 \\end{pmatrix}"),
+    ], [anim("create", "before", 0, 1.5), anim("write", "product", 1, 2.0),
+        anim("transform", "before", 2, 1.5, to="after"), anim("indicate", "after", 2)]  # fmt: skip
 
 
-def _mat_recap(ctx: Context) -> Visual:
-    return [BulletsElement(id="recap", items=["each entry: a row times a column",
-                                              "inner sizes must match",
-                                              "AB and BA are usually different"])
-            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+def example(numbers: Numbers) -> Example:
+    """A row times a column (four numbers), or a 2 by 2 product (eight numbers)."""
+    numbers_needed(numbers, (4, 8), "give a row and a column (1, 2, 3, 4), or two 2 by 2 "
+                   "matrices (1, 2, 3, 4, 5, 6, 7, 8)")  # fmt: skip
+    if len(numbers) == 4:
+        r0, r1, c0, c1 = (fmt(n) for n in numbers)
+        value = fmt(numbers[0] * numbers[2] + numbers[1] * numbers[3])
+        return Example(
+            f"Worked example: row ({r0}, {r1}) times column ({c0}, {c1})",
+            (
+                f"Multiply the row {r0}, {r1} by the column {c0}, {c1}.",
+                f"Multiply matching entries: {r0} times {c0}, and {r1} times {c1}.",
+                f"Add them up: the result is {value}.",
+            ),
+            [
+                MatrixElement(id="row", rows=[[r0, r1]], label="row", color="blue",
+                              region="left"),
+                MatrixElement(id="column", rows=[[c0], [c1]], label="column", color="green",
+                              region="right"),
+                EquationElement(id="dot", latex=f"{r0} \\cdot {c0} + {r1} \\cdot {c1}",
+                                region="body"),
+                EquationElement(id="value", latex=f"{r0} \\cdot {c0} + {r1} \\cdot {c1} = "
+                                f"{value}", region="body", color="yellow"),
+            ],
+            [anim("create", "row", 0), anim("create", "column", 0),
+             anim("write", "dot", 1, 2.0), anim("transform", "dot", 2, 1.5, to="value")],
+        )  # fmt: skip
+    a = [[numbers[0], numbers[1]], [numbers[2], numbers[3]]]
+    b = [[numbers[4], numbers[5]], [numbers[6], numbers[7]]]
+    ab = _text(_product(a, b))
+    return Example(
+        "Worked example: a 2 by 2 product",
+        (
+            "Let us multiply these two matrices.",
+            f"Row one times column one gives the first entry, {ab[0][0]}.",
+            f"Repeating for every row and column gives {ab[0][1]}, {ab[1][0]} and {ab[1][1]}.",
+        ),
+        _stages(a, b),
+        [anim("write", "empty", 0, 2.0), anim("transform", "empty", 1, 1.5, to="first"),
+         anim("transform", "first", 2, 1.5, to="full"), anim("indicate", "full", 2)],
+    )  # fmt: skip
+
+
+def _recap(ctx: Context) -> Visual:
+    return [
+        EquationElement(id="full", latex=_stages([[1, 2], [3, 4]], [[5, 6], [7, 8]])[2]
+                        .model_dump()["latex"]),
+        BulletsElement(id="recap", items=["each entry: a row times a column",
+                                          "inner sizes must match",
+                                          "AB and BA usually differ"]),
+    ], [anim("write", "full", 0, 2.0), anim("fade_in", "recap", 1, 1.5),
+        anim("indicate", "recap", 2)]  # fmt: skip
 
 
 MATRICES = Topic(
@@ -91,7 +180,7 @@ MATRICES = Topic(
                 "Welcome! Today we learn how to multiply matrices.",
                 "A matrix is a rectangular grid of numbers arranged in rows and columns.",
             ),
-            _mat_intro,
+            _intro,
         ),
         Core(
             4,
@@ -101,7 +190,7 @@ MATRICES = Topic(
                 "Multiply matching entries and add: one times five plus two times seven.",
                 "The result is a single number, nineteen.",
             ),
-            _mat_rowcol,
+            _row_column,
         ),
         Core(
             1,
@@ -111,7 +200,7 @@ MATRICES = Topic(
                 "Row i of A with column j of B gives the entry in row i, column j.",
                 "Here the product has entries nineteen, twenty-two, forty-three and fifty.",
             ),
-            _mat_product,
+            _full,
         ),
         Core(
             6,
@@ -121,7 +210,7 @@ MATRICES = Topic(
                 "An m by n matrix times an n by p matrix gives an m by p matrix.",
                 "Order matters, because A times B is usually not B times A.",
             ),
-            _mat_shapes,
+            _sizes,
         ),
         Core(
             5,
@@ -131,7 +220,7 @@ MATRICES = Topic(
                 "This matrix R rotates every vector a quarter turn counterclockwise.",
                 "Multiplying R by the vector two, one gives minus one, two.",
             ),
-            _mat_example,
+            _rotation,
         ),
         Core(
             2,
@@ -141,7 +230,7 @@ MATRICES = Topic(
                 "The inner sizes must match.",
                 "Matrix multiplication is not commutative, so order matters.",
             ),
-            _mat_recap,
+            _recap,
         ),
     ),
     applications=(
@@ -161,11 +250,14 @@ MATRICES = Topic(
     terms=(
         ("row", "a horizontal line of entries"),
         ("column", "a vertical line of entries"),
-        ("identity", "matrix that changes nothing"),
+        ("identity", "the matrix that changes nothing"),
     ),
     questions=(
         "What does the identity matrix do?",
         "When does a matrix have an inverse?",
         "What happens if you multiply two rotation matrices?",
     ),
+    example=example,
+    example_numbers="1, 2, 3, 4",
+    example_help="a row and a column (1, 2, 3, 4), or two 2 by 2 matrices (eight numbers)",
 )

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
+from tutor_core.agents.lesson.mathtext import nice_step
+from tutor_core.agents.lesson.topics.base import (
+    Context,
+    Core,
+    Example,
+    ExampleRefused,
+    Numbers,
+    Topic,
+    Visual,
+    example_core,
+    fmt,
+    numbers_needed,
+    title_card,
+)
 from tutor_core.spec import (
     AxesElement,
     BulletsElement,
@@ -14,70 +29,99 @@ from tutor_core.spec import (
 )
 
 
-def _newton_intro(ctx: Context) -> Visual:
-    return title_card("Newton's Laws of Motion", "Three rules that explain how things move")
+def _block(id: str = "block") -> ShapeElement:
+    return ShapeElement(id=id, shape="square", width=1.5, height=1.5, color="blue",
+                        fill_opacity=0.5, label="m")  # fmt: skip
 
 
-def _newton_first(ctx: Context) -> Visual:
+def _arrow(id: str, length: float, label: str, color: str) -> ShapeElement:
+    return ShapeElement(id=id, shape="arrow", points=[(0, 0), (length, 0)], color=color,
+                        label=label)  # fmt: skip
+
+
+def _intro(ctx: Context) -> Visual:
+    return title_card(
+        "Newton's Laws of Motion",
+        "Three rules that explain how things move",
+        [_block()],
+        [anim("create", "block", 0), anim("move", "block", 1, 1.5, direction="right",
+                                          distance=2)],
+    )  # fmt: skip
+
+
+def _first(ctx: Context) -> Visual:
     return [
-        ShapeElement(
-            id="block",
-            shape="square",
-            width=1.5,
-            height=1.5,
-            color="blue",
-            fill_opacity=0.5,
-            label="m",
-        ),
-        ShapeElement(
-            id="velocity", shape="arrow", points=[(0, 0), (3, 0)], color="green", label="v"
-        ),
-        TextElement(id="law", text="An object keeps its motion unless a force acts", size="small"),
-    ], [
-        anim("create", "block", 0),
-        anim("create", "velocity", 1),
-        anim("move", "block", 1, 1.5, direction="right", distance=2),
-        anim("fade_in", "law", 2),
-    ]
+        _block(),
+        _arrow("velocity", 3, "v", "green"),
+        TextElement(id="law", text="no force: the motion does not change", size="small"),
+    ], [anim("create", "block", 0), anim("create", "velocity", 0),
+        anim("move", "block", 1, 2.0, direction="right", distance=2),
+        anim("fade_in", "law", 2), anim("indicate", "law", 2)]  # fmt: skip
 
 
-def _newton_second(ctx: Context) -> Visual:
+def _second(ctx: Context) -> Visual:
     return [
-        ShapeElement(id="block", shape="square", width=1.5, height=1.5, color="blue",
-                     fill_opacity=0.5, label="m"),
-        ShapeElement(id="force", shape="arrow", points=[(0, 0), (3, 0)], color="red",
-                     label="F"),
+        _block(),
+        _arrow("force", 1.5, "F", "red"),
+        _arrow("bigger", 3, "2F", "red"),
         EquationElement(id="equation", latex="F = m a", region="right"),
-    ], [anim("create", "block", 0), anim("create", "force", 1),
+    ], [anim("create", "block", 0), anim("create", "force", 0),
+        anim("transform", "force", 1, to="bigger"),
+        anim("move", "block", 1, 1.5, direction="right", distance=2),
         anim("write", "equation", 2, 1.5), anim("indicate", "equation", 2)]  # fmt: skip
 
 
-def _newton_third(ctx: Context) -> Visual:
+def _third(ctx: Context) -> Visual:
     return [
-        ShapeElement(id="push", shape="arrow", points=[(0, 0), (2.5, 0)], color="red",
-                     label="F_{AB}"),
-        ShapeElement(id="pushback", shape="arrow", points=[(0, 0), (-2.5, 0)], color="blue",
-                     label="F_{BA}"),
+        _arrow("push", 2.5, "F_{AB}", "red"),
+        _arrow("pushback", -2.5, "F_{BA}", "blue"),
         EquationElement(id="equation", latex="F_{AB} = -F_{BA}"),
     ], [anim("create", "push", 0), anim("create", "pushback", 1),
-        anim("write", "equation", 2, 1.5)]  # fmt: skip
+        anim("write", "equation", 1, 1.5), anim("indicate", "equation", 2)]  # fmt: skip
 
 
-def _newton_example(ctx: Context) -> Visual:
+def example(numbers: Numbers) -> Example:
+    """The acceleration of a mass m pushed by a force F (two numbers: m, F)."""
+    numbers_needed(numbers, (2,), "give the mass in kilograms and the force in newtons, e.g. 4, 20")
+    m, force = numbers
+    if m <= 0:
+        raise ExampleRefused("the mass must be positive")
+    a = force / m
+    sm, sf, sa = fmt(m), fmt(force), fmt(a)
+    step = nice_step(max(1.0, abs(a) * 4))
+    top = math.ceil(abs(a) * 4 / step) * step or step
+    y_lo, y_hi = (-top, 0.0) if a < 0 else (0.0, top)
+    return Example(
+        f"Worked example: {sf} newtons on {sm} kilograms",
+        (
+            f"A {sf} newton force pushes a {sm} kilogram block.",
+            f"Acceleration is force over mass: {sf} over {sm} is {sa} metres per second squared.",
+            f"Every second, the block's speed grows by {sa} metres per second.",
+        ),
+        [
+            EquationElement(id="given", latex=f"m = {sm}\\,\\text{{kg}}, \\quad F = {sf}\\,"
+                            "\\text{N}", region="left"),
+            EquationElement(id="solve", latex=f"a = \\frac{{F}}{{m}} = \\frac{{{sf}}}{{{sm}}} = "
+                            f"{sa}\\,\\text{{m/s}}^2", color="yellow", region="left"),
+            AxesElement(id="axes", x_range=(0, 4, 1), y_range=(y_lo, y_hi, step), x_label="t",
+                        y_label="v", region="right",
+                        plots=[Plot(expr=f"{a!r} * x", label=f"v = {sa}t", color="green")]),
+        ],
+        [anim("write", "given", 0, 1.5), anim("write", "solve", 1, 2.0),
+         anim("create", "axes", 2, 2.0)],
+    )  # fmt: skip
+
+
+def _recap(ctx: Context) -> Visual:
     return [
-        EquationElement(id="given", latex="m = 2\\,\\text{kg}, \\quad F = 10\\,\\text{N}"),
-        EquationElement(id="solve", latex="a = \\frac{F}{m} = \\frac{10}{2} = 5\\,\\text{m/s}^2",
-                        color="yellow"),
-        AxesElement(id="axes", x_range=(0, 4, 1), y_range=(0, 25, 5), x_label="t", y_label="v",
-                    plots=[Plot(expr="5 * x", label="v = 5t", color="green")]),
-    ], [anim("write", "given", 0, 1.5), anim("write", "solve", 1, 2.0),
-        anim("create", "axes", 2, 2.0)]  # fmt: skip
-
-
-def _newton_recap(ctx: Context) -> Visual:
-    return [BulletsElement(id="recap", items=["1: no force, no change in motion",
-                                              "2: F = ma", "3: every action has an equal reaction"])
-            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+        _block(),
+        _arrow("force", 3, "F", "red"),
+        BulletsElement(id="recap", region="right",
+                       items=["1: no force, no change", "2: F = ma",
+                              "3: equal and opposite"]),
+    ], [anim("create", "block", 0), anim("create", "force", 1),
+        anim("fade_in", "recap", 1, 1.5), anim("move", "block", 2, 1.5, direction="right",
+                                               distance=1.5)]  # fmt: skip
 
 
 NEWTON = Topic(
@@ -104,7 +148,7 @@ NEWTON = Topic(
                 "Welcome! Today we meet Newton's three laws of motion.",
                 "These simple rules explain everything from falling apples to orbiting planets.",
             ),
-            _newton_intro,
+            _intro,
         ),
         Core(
             5,
@@ -114,7 +158,7 @@ NEWTON = Topic(
                 "It keeps the same speed and direction unless a force acts on it.",
                 "This resistance to change is called inertia.",
             ),
-            _newton_first,
+            _first,
         ),
         Core(
             1,
@@ -124,7 +168,7 @@ NEWTON = Topic(
                 "The bigger the force, the bigger the acceleration.",
                 "Newton wrote this as force equals mass times acceleration, F equals m a.",
             ),
-            _newton_second,
+            _second,
         ),
         Core(
             6,
@@ -134,18 +178,9 @@ NEWTON = Topic(
                 "The two forces are equal in size and opposite in direction.",
                 "That is why a rocket moves forward by pushing gas backward.",
             ),
-            _newton_third,
+            _third,
         ),
-        Core(
-            4,
-            "Worked example",
-            (
-                "A ten newton force pushes a two kilogram block.",
-                "Acceleration is force over mass: ten over two is five metres per second squared.",
-                "Every second, the block's speed grows by five metres per second.",
-            ),
-            _newton_example,
-        ),
+        example_core(4, example, (2, 10)),
         Core(
             2,
             "Recap",
@@ -154,7 +189,7 @@ NEWTON = Topic(
                 "Second, force equals mass times acceleration.",
                 "Third, every action has an equal and opposite reaction.",
             ),
-            _newton_recap,
+            _recap,
         ),
     ),
     applications=(
@@ -173,12 +208,15 @@ NEWTON = Topic(
     ),
     terms=(
         ("force", "a push or a pull"),
-        ("mass", "amount of matter"),
-        ("acceleration", "change in velocity per second"),
+        ("mass", "the amount of matter"),
+        ("acceleration", "the change in velocity per second"),
     ),
     questions=(
         "Why do astronauts float in orbit?",
         "How does friction fit into the first law?",
         "What force keeps the Moon moving in a circle?",
     ),
+    example=example,
+    example_numbers="4, 20",
+    example_help="the mass in kilograms and the force in newtons, e.g. 4, 20",
 )

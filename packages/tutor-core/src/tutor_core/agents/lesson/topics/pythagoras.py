@@ -2,76 +2,133 @@
 
 from __future__ import annotations
 
+import math
+
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
-from tutor_core.spec import (
-    BulletsElement,
-    EquationElement,
-    ShapeElement,
+from tutor_core.agents.lesson.topics.base import (
+    Context,
+    Core,
+    Example,
+    ExampleRefused,
+    Numbers,
+    Topic,
+    Visual,
+    example_core,
+    fmt,
+    numbers_needed,
+    title_card,
 )
+from tutor_core.agents.lesson.topics.figures import right_triangle, squares_on_sides
+from tutor_core.spec import BulletsElement, Element, EquationElement, TextElement
 
 
-def _triangle(
-    a: int = 3, b: int = 4, c: str = "c", color: str = "teal", *, lengths: bool = False
-) -> ShapeElement:
-    # Right angle at vertex 1; side 0 is the base (b), side 1 the height (a), side 2 the hypotenuse.
-    side_a, side_b = (f"a = {a}", f"b = {b}") if lengths else ("a", "b")
-    return ShapeElement(
-        id="triangle", shape="triangle", points=[(0, 0), (b, 0), (b, a)], color=color,
-        side_labels=[side_b, side_a, c], vertex_labels=["A", "B", "C"], right_angle_at=1,
-        fill_opacity=0.2,
-    )  # fmt: skip
+def _intro(ctx: Context) -> Visual:
+    return title_card(
+        "The Pythagorean Theorem",
+        "Three sides, one simple rule",
+        [right_triangle("triangle", "", "", ""), squares_on_sides("squares", ("", "", ""))],
+        [anim("transform", "triangle", 1, 1.5, to="squares")],
+    )
 
 
-def _pyth_intro(ctx: Context) -> Visual:
-    return title_card("The Pythagorean Theorem", "Right triangles hide a simple rule")
-
-
-def _pyth_parts(ctx: Context) -> Visual:
+def _parts(ctx: Context) -> Visual:
     return [
-        _triangle(),
-        BulletsElement(id="parts", region="right",
-                       items=["legs a and b meet at the right angle", "c is the hypotenuse",
-                              "c is always the longest side"]),
-    ], [anim("create", "triangle", 0, 2.0), anim("fade_in", "parts", 1, 1.5),
-        anim("indicate", "triangle", 2)]  # fmt: skip
+        right_triangle("plain", "", "", "").model_copy(update={"region": "left"}),
+        right_triangle("legs", "a", "b", "").model_copy(update={"region": "left"}),
+        right_triangle("named", "a", "b", "c").model_copy(update={"region": "left"}),
+        TextElement(id="corner", text="one corner of 90°", region="right"),
+        TextElement(id="legs_note", text="legs a and b meet there", region="right"),
+        TextElement(id="hyp_note", text="c: the longest side", region="right", color="yellow"),
+    ], [anim("create", "plain", 0, 1.5), anim("fade_in", "corner", 0),
+        anim("transform", "plain", 1, to="legs"), anim("fade_in", "legs_note", 1),
+        anim("transform", "legs", 2, to="named"), anim("fade_in", "hyp_note", 2)]  # fmt: skip
 
 
-def _pyth_rule(ctx: Context) -> Visual:
+def _rule(ctx: Context) -> Visual:
     return [
-        _triangle(),
+        right_triangle("triangle").model_copy(update={"region": "left"}),
+        squares_on_sides("squares").model_copy(update={"region": "left"}),
         EquationElement(id="equation", latex="a^2 + b^2 = c^2", region="right"),
-    ], [anim("create", "triangle", 0, 1.5), anim("write", "equation", 1, 2.0),
-        anim("indicate", "equation", 2)]  # fmt: skip
+    ], [anim("create", "triangle", 0, 1.5),
+        anim("transform", "triangle", 1, 2.0, to="squares"), anim("indicate", "squares", 1),
+        anim("write", "equation", 2, 2.0), anim("indicate", "equation", 2)]  # fmt: skip
 
 
-def _pyth_squares(ctx: Context) -> Visual:
+def _areas(ctx: Context) -> Visual:
     return [
-        ShapeElement(id="square_a", shape="square", width=3, height=3, label="a^2 = 9",
-                     color="blue", fill_opacity=0.4),
-        ShapeElement(id="square_b", shape="square", width=4, height=4, label="b^2 = 16",
-                     color="green", fill_opacity=0.4),
-        ShapeElement(id="square_c", shape="square", width=5, height=5, label="c^2 = 25",
-                     color="yellow", fill_opacity=0.4),
-    ], [anim("create", "square_a", 0), anim("create", "square_b", 0),
-        anim("create", "square_c", 1, 1.5), anim("indicate", "square_c", 2)]  # fmt: skip
+        right_triangle("triangle", "3", "4", "5").model_copy(update={"region": "left"}),
+        squares_on_sides("squares", ("9", "16", "25")).model_copy(update={"region": "left"}),
+        EquationElement(id="sum", latex="9 + 16 = 25", region="right"),
+    ], [anim("create", "triangle", 0, 1.5), anim("transform", "triangle", 1, 2.0, to="squares"),
+        anim("write", "sum", 2, 1.5), anim("indicate", "squares", 2)]  # fmt: skip
 
 
-def _pyth_example(ctx: Context) -> Visual:
+def example(numbers: Numbers) -> Example:
+    """Two legs give the hypotenuse; three sides are checked against the rule."""
+    numbers_needed(numbers, (2, 3), "give two legs (5, 12) or three sides to check (5, 12, 13)")
+    if any(n <= 0 for n in numbers):
+        raise ExampleRefused("side lengths must be positive")
+    a, b = numbers[0], numbers[1]
+    sa, sb = fmt(a), fmt(b)
+    total = a * a + b * b
+    c = math.sqrt(total)
+    exact = abs(c - round(c)) < 1e-9
+    sc = fmt(c)
+    is_c = "is" if exact else "is about"
+    eq_c = "=" if exact else "\\approx"
+    sentences = [
+        f"Let us find the hypotenuse when the legs are {sa} and {sb}.",
+        f"{sa} squared plus {sb} squared is {fmt(a * a)} plus {fmt(b * b)}, which is {fmt(total)}.",
+        f"The square root of {fmt(total)} {is_c} {sc}, so the hypotenuse {is_c} {sc}.",
+    ]
+    title = f"Worked example: {sa}, {sb}, {sc}" if exact else f"Worked example: legs {sa}, {sb}"
+    elements: list[Element] = [
+        right_triangle("triangle", f"a = {sa}", f"b = {sb}", "c = ?", size=(a, b)).model_copy(
+            update={"region": "left"}
+        ),
+        right_triangle("solved", f"a = {sa}", f"b = {sb}", f"c {eq_c} {sc}", size=(a, b)
+                       ).model_copy(update={"region": "left"}),
+        EquationElement(id="step1", latex=f"{sa}^2 + {sb}^2 = {fmt(a * a)} + {fmt(b * b)} = "
+                        f"{fmt(total)}", region="right"),
+        EquationElement(id="step2", latex=f"c = \\sqrt{{{fmt(total)}}} {eq_c} {sc}",
+                        region="right", color="yellow"),
+    ]  # fmt: skip
+    animations = [
+        anim("create", "triangle", 0, 1.5),
+        anim("write", "step1", 1, 2.0),
+        anim("write", "step2", 2, 1.5),
+        anim("transform", "triangle", 2, to="solved"),
+        anim("indicate", "solved", 2),
+    ]
+    if len(numbers) == 3:
+        given = numbers[2]
+        title = f"Worked example: {sa}, {sb}, {fmt(given)}"
+        right = abs(given - c) < 1e-9 * max(1.0, c)
+        verdict = (
+            f"So {sa}, {sb}, {fmt(given)} is a right triangle: the rule holds."
+            if right
+            else f"So {sa}, {sb}, {fmt(given)} is not a right triangle: "
+            f"{fmt(given)} squared is {fmt(given * given)}, not {fmt(total)}."
+        )
+        sentences.append(verdict)
+        elements.append(
+            TextElement(id="verdict", text="a right triangle ✓" if right
+                        else "not a right triangle", region="right",
+                        color="green" if right else "red")
+        )  # fmt: skip
+        animations.append(anim("fade_in", "verdict", 3))
+    return Example(title, tuple(sentences), elements, animations)
+
+
+def _recap(ctx: Context) -> Visual:
     return [
-        _triangle(c="c = ?", lengths=True),
-        EquationElement(id="step1", latex="3^2 + 4^2 = 9 + 16 = 25", region="right"),
-        EquationElement(id="step2", latex="c = \\sqrt{25} = 5", region="right"),
-    ], [anim("create", "triangle", 0, 1.5), anim("write", "step1", 1, 2.0),
-        anim("write", "step2", 2, 1.5), anim("indicate", "step2", 3)]  # fmt: skip
-
-
-def _pyth_recap(ctx: Context) -> Visual:
-    return [
-        EquationElement(id="equation", latex="a^2 + b^2 = c^2"),
-        BulletsElement(id="recap", items=["only for right triangles", "c is the hypotenuse",
-                                          "3, 4, 5 is the classic example"]),
-    ], [anim("write", "equation", 0, 1.5), anim("fade_in", "recap", 1, 1.5)]  # fmt: skip
+        squares_on_sides("squares").model_copy(update={"region": "left"}),
+        EquationElement(id="equation", latex="a^2 + b^2 = c^2", region="right"),
+        BulletsElement(id="recap", region="right",
+                       items=["right triangles only", "c is the hypotenuse",
+                              "two sides give the third"]),
+    ], [anim("create", "squares", 0, 2.0), anim("write", "equation", 0, 1.5),
+        anim("fade_in", "recap", 1, 1.5), anim("indicate", "squares", 2)]  # fmt: skip
 
 
 PYTHAGORAS = Topic(
@@ -96,7 +153,7 @@ PYTHAGORAS = Topic(
                 "Welcome! Today we explore one of the oldest rules in mathematics.",
                 "The Pythagorean theorem connects the three sides of every right triangle.",
             ),
-            _pyth_intro,
+            _intro,
         ),
         Core(
             5,
@@ -106,39 +163,30 @@ PYTHAGORAS = Topic(
                 "The two sides that meet there are called the legs, a and b.",
                 "The side across from the right angle is the hypotenuse, c, and it is the longest.",
             ),
-            _pyth_parts,
+            _parts,
         ),
         Core(
             1,
             "The rule: a squared plus b squared",
             (
                 "Here is the theorem for a right triangle with legs a and b and hypotenuse c.",
-                "Square each leg, add the results, and you get the square of the hypotenuse.",
+                "Build a square on each side: the two smaller squares together have exactly "
+                "the area of the largest.",
                 "In symbols, a squared plus b squared equals c squared.",
             ),
-            _pyth_rule,
+            _rule,
         ),
         Core(
             6,
             "Why it works: areas of squares",
             (
                 "Think of each squared length as the area of a real square.",
-                "Build squares on the two legs, with areas nine and sixteen.",
-                "Together they exactly fill the square on the hypotenuse, with area twenty-five.",
+                "For legs three and four, the squares on the legs have areas nine and sixteen.",
+                "Together they make twenty-five, the area of the square on the hypotenuse.",
             ),
-            _pyth_squares,
+            _areas,
         ),
-        Core(
-            4,
-            "Worked example: 3, 4, 5",
-            (
-                "Let us find the hypotenuse when the legs are three and four.",
-                "Three squared plus four squared is nine plus sixteen, which is twenty-five.",
-                "The square root of twenty-five is five, so the hypotenuse is five.",
-                "That is the famous three, four, five triangle.",
-            ),
-            _pyth_example,
-        ),
+        example_core(4, example, (3, 4), "That is the famous three, four, five triangle."),
         Core(
             2,
             "Recap",
@@ -147,7 +195,7 @@ PYTHAGORAS = Topic(
                 "It only works for right triangles, and c is always the hypotenuse.",
                 "Use it whenever you know two sides and need the third.",
             ),
-            _pyth_recap,
+            _recap,
         ),
     ),
     applications=(
@@ -166,7 +214,7 @@ PYTHAGORAS = Topic(
     ),
     terms=(
         ("leg", "a side touching the right angle"),
-        ("hypotenuse", "the side opposite it"),
+        ("hypotenuse", "the side opposite the right angle"),
         ("right angle", "an angle of 90 degrees"),
     ),
     questions=(
@@ -174,4 +222,7 @@ PYTHAGORAS = Topic(
         "How does the theorem give the distance between two points?",
         "Can you find other whole-number triangles like 3, 4, 5?",
     ),
+    example=example,
+    example_numbers="5, 12, 13",
+    example_help="two legs (5, 12), or three sides to check (5, 12, 13)",
 )

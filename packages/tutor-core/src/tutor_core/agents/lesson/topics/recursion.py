@@ -2,83 +2,130 @@
 
 from __future__ import annotations
 
+import math
+
 from tutor_core.agents.lesson.build import anim
-from tutor_core.agents.lesson.topics.base import Context, Core, Topic, Visual, title_card
+from tutor_core.agents.lesson.topics.base import (
+    Context,
+    Core,
+    Example,
+    ExampleRefused,
+    Numbers,
+    Topic,
+    Visual,
+    numbers_needed,
+    title_card,
+)
 from tutor_core.spec import (
     BulletsElement,
     CodeElement,
     EquationElement,
-    ShapeElement,
     TableElement,
 )
 
+_FACTORIAL = (
+    "def factorial(n):\n"
+    "    if n == 0:          # base case\n"
+    "        return 1\n"
+    "    return n * factorial(n - 1)  # recursive case"
+)
 
-def _rec_intro(ctx: Context) -> Visual:
-    return title_card("Recursion", "A function that calls itself")
+
+def _stack(id: str, n: int, *, answered: bool, depth: int | None = None) -> TableElement:
+    """The call stack of factorial(n): who waits for whom, and (answered) what returns."""
+    rows = []
+    for k in range(n, -1, -1):
+        waits = f"{k} * factorial({k - 1})" if k else "nothing"
+        returns = str(math.factorial(k)) if answered else "?"
+        rows.append([f"factorial({k})", waits, returns])
+    return TableElement(id=id, header=["call", "waits for", "returns"], rows=rows[:depth])
 
 
-def _rec_parts(ctx: Context) -> Visual:
+def _intro(ctx: Context) -> Visual:
+    return title_card(
+        "Recursion",
+        "A function that calls itself",
+        [EquationElement(id="big", latex="4! = 4 \\cdot 3!"),
+         EquationElement(id="smaller", latex="3! = 3 \\cdot 2!")],
+        [anim("write", "big", 0, 1.5), anim("transform", "big", 1, 1.5, to="smaller")],
+    )  # fmt: skip
+
+
+def _parts(ctx: Context) -> Visual:
     return [
-        BulletsElement(
-            id="parts",
-            items=[
-                "base case: a problem small enough to answer",
-                "recursive case: shrink the problem",
-                "trust the smaller call to work",
-            ],
-        ),
-        ShapeElement(
-            id="box", shape="square", width=2, height=2, color="blue", label="n", region="right"
-        ),
-    ], [anim("fade_in", "parts", 0, 2.0), anim("create", "box", 1), anim("indicate", "parts", 2)]
+        BulletsElement(id="parts", region="left",
+                       items=["base case: answer directly", "recursive case: shrink it",
+                              "trust the smaller call"]),
+        EquationElement(id="base", latex="0! = 1", region="right", color="green"),
+        EquationElement(id="step", latex="n! = n \\cdot (n-1)!", region="right"),
+    ], [anim("fade_in", "parts", 0, 1.5), anim("write", "base", 0, 1.5),
+        anim("write", "step", 1, 1.5), anim("indicate", "step", 2)]  # fmt: skip
 
 
-def _rec_code(ctx: Context) -> Visual:
-    code = (
-        "def factorial(n):\n"
-        "    if n == 0:          # base case\n"
-        "        return 1\n"
-        "    return n * factorial(n - 1)  # recursive case"
-    )
+def _code(ctx: Context) -> Visual:
     return [
-        CodeElement(id="code", code=code),
-        EquationElement(id="math", latex="n! = n \\cdot (n-1)!"),
-    ], [anim("fade_in", "code", 0, 2.0), anim("write", "math", 1, 1.5),
-        anim("indicate", "code", 2)]  # fmt: skip
+        CodeElement(id="code", code=_FACTORIAL),
+        EquationElement(id="math", latex="n! = 1 \\cdot 2 \\cdots n"),
+        EquationElement(id="rule", latex="n! = n \\cdot (n-1)!"),
+    ], [anim("write", "math", 0, 1.5), anim("fade_in", "code", 1, 2.0),
+        anim("transform", "math", 1, 1.5, to="rule"), anim("indicate", "code", 2)]  # fmt: skip
 
 
-def _rec_stack(ctx: Context) -> Visual:
+def _call_stack(ctx: Context) -> Visual:
     return [
-        TableElement(
-            id="stack",
-            header=["call", "waits for", "returns"],
-            rows=[
-                ["factorial(3)", "3 * factorial(2)", "6"],
-                ["factorial(2)", "2 * factorial(1)", "2"],
-                ["factorial(1)", "1 * factorial(0)", "1"],
-                ["factorial(0)", "nothing", "1"],
-            ],
+        _stack("one", 3, answered=False, depth=1),
+        _stack("waiting", 3, answered=False),
+        _stack("answered", 3, answered=True),
+    ], [anim("fade_in", "one", 0, 1.5), anim("transform", "one", 1, 2.0, to="waiting"),
+        anim("transform", "waiting", 2, 2.0, to="answered"),
+        anim("indicate", "answered", 2)]  # fmt: skip
+
+
+def example(numbers: Numbers) -> Example:
+    """The call stack of factorial(n) for a small n."""
+    numbers_needed(numbers, (1,), "give one whole number from 1 to 6, e.g. 4")
+    n = numbers[0]
+    if n != int(n) or not 1 <= n <= 6:
+        raise ExampleRefused("give a whole number from 1 to 6, so the stack fits on screen")
+    k = int(n)
+    return Example(
+        f"Worked example: factorial of {k}",
+        (
+            f"Let us follow factorial of {k}.",
+            "Each call waits for the one below it, down to factorial of zero.",
+            f"Then the answers flow back up, and factorial of {k} returns {math.factorial(k)}.",
         ),
-    ], [anim("fade_in", "stack", 0, 2.5), anim("indicate", "stack", 2)]
+        [
+            _stack("one", k, answered=False, depth=1),
+            _stack("waiting", k, answered=False),
+            _stack("answered", k, answered=True),
+        ],
+        [anim("fade_in", "one", 0, 1.5), anim("transform", "one", 1, 2.0, to="waiting"),
+         anim("transform", "waiting", 2, 2.0, to="answered"), anim("indicate", "answered", 2)],
+    )  # fmt: skip
 
 
-def _rec_example(ctx: Context) -> Visual:
+def _fibonacci(ctx: Context) -> Visual:
     code = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)"
+    header = ["n", "0", "1", "2", "3", "4", "5", "6"]
     return [
-        CodeElement(id="code", code=code),
-        BulletsElement(
-            id="values",
-            region="right",
-            items=["fib: 0, 1, 1, 2, 3, 5, 8", "two base cases: 0 and 1"],
-        ),
-    ], [anim("fade_in", "code", 0, 2.0), anim("fade_in", "values", 1, 1.5)]
+        TableElement(id="start", header=header, rows=[["fib", "0", "1", "", "", "", "", ""]],
+                     region="body"),
+        TableElement(id="values", header=header, rows=[["fib", "0", "1", "1", "2", "3", "5", "8"]],
+                     region="body"),
+        CodeElement(id="code", code=code, region="body"),
+    ], [anim("fade_in", "start", 0, 1.5), anim("transform", "start", 0, 2.0, to="values"),
+        anim("fade_in", "code", 1, 2.0), anim("indicate", "code", 1)]  # fmt: skip
 
 
-def _rec_recap(ctx: Context) -> Visual:
-    return [BulletsElement(id="recap", items=["always have a base case",
-                                              "each call must shrink the problem",
-                                              "calls stack up, then unwind"])
-            ], [anim("fade_in", "recap", 0, 2.0)]  # fmt: skip
+def _recap(ctx: Context) -> Visual:
+    return [
+        _stack("stack", 3, answered=True).model_copy(update={"region": "left"}),
+        BulletsElement(id="recap", region="right",
+                       items=["always have a base case", "each call shrinks the problem",
+                              "calls stack up, then unwind"]),
+    ], [anim("fade_in", "stack", 0, 1.5), anim("fade_in", "recap", 1, 1.5),
+        anim("indicate", "stack", 2)]  # fmt: skip
 
 
 RECURSION = Topic(
@@ -102,7 +149,7 @@ RECURSION = Topic(
                 "Welcome! Today we explore recursion, where a function calls itself.",
                 "It solves a big problem by solving a smaller copy of the same problem.",
             ),
-            _rec_intro,
+            _intro,
         ),
         Core(
             5,
@@ -112,7 +159,7 @@ RECURSION = Topic(
                 "It also needs a recursive case that makes the problem smaller.",
                 "If you trust the smaller call to work, the whole thing works.",
             ),
-            _rec_parts,
+            _parts,
         ),
         Core(
             1,
@@ -122,7 +169,7 @@ RECURSION = Topic(
                 "In code, factorial of n is n times factorial of n minus one.",
                 "When n reaches zero, the base case returns one and the calls stop.",
             ),
-            _rec_code,
+            _code,
         ),
         Core(
             4,
@@ -132,7 +179,7 @@ RECURSION = Topic(
                 "The calls pile up until factorial of zero returns one.",
                 "Then the answers flow back up: one, then two, then six.",
             ),
-            _rec_stack,
+            _call_stack,
         ),
         Core(
             6,
@@ -141,7 +188,7 @@ RECURSION = Topic(
                 "Each Fibonacci number is the sum of the two before it.",
                 "That rule translates directly into a recursive function with two base cases.",
             ),
-            _rec_example,
+            _fibonacci,
         ),
         Core(
             2,
@@ -151,7 +198,7 @@ RECURSION = Topic(
                 "Every recursive function needs a base case and a step that shrinks the problem.",
                 "The calls stack up and then unwind with the answer.",
             ),
-            _rec_recap,
+            _recap,
         ),
     ),
     applications=(
@@ -170,7 +217,7 @@ RECURSION = Topic(
     ),
     terms=(
         ("base case", "the case answered directly"),
-        ("call stack", "calls waiting to finish"),
+        ("call stack", "the calls waiting to finish"),
         ("recursive case", "the step that shrinks n"),
     ),
     questions=(
@@ -178,4 +225,7 @@ RECURSION = Topic(
         "Why is the simple Fibonacci function slow?",
         "What is tail recursion?",
     ),
+    example=example,
+    example_numbers="4",
+    example_help="a whole number from 1 to 6, e.g. 4",
 )
