@@ -7,16 +7,12 @@ import re
 
 from tutor_core.agents.lesson.build import fit_duration
 from tutor_core.agents.lesson.edits import edit_scene
-from tutor_core.agents.lesson.generic import generic_lesson, spec_from_narration, spoken
+from tutor_core.agents.lesson.generic import function_lesson, outline_lesson, spec_from_narration
 from tutor_core.agents.lesson.mathtext import find_expression, to_python
+from tutor_core.agents.lesson.pacing import estimate_timing, pace
+from tutor_core.agents.lesson.phrases import TITLE_CHARS, subject_of, topic_phrase
 from tutor_core.agents.lesson.repair import repair_source
-from tutor_core.agents.lesson.text import (
-    check_prompt,
-    check_scene_count,
-    clip,
-    title_case,
-    topic_phrase,
-)
+from tutor_core.agents.lesson.text import check_prompt, check_scene_count, clip
 from tutor_core.agents.lesson.topics import Context, Topic, match_topic
 from tutor_core.errors import InvalidInput
 from tutor_core.models import (
@@ -29,6 +25,11 @@ from tutor_core.models import (
 )
 
 _USES_PROMPT_FUNCTION = {"derivative", "integral"}
+OUTLINE_NOTICE = (
+    'No built-in lesson on "{what}": this is an outline. For a full lesson, set '
+    "TUTOR_AGENT=openai (a language model agent)."
+)
+"""The one line a person sees when the offline agent made an outline."""
 
 
 def _topic_scenes(topic: Topic, ctx: Context, count: int) -> list[PlannedScene]:
@@ -42,8 +43,18 @@ def _topic_scenes(topic: Topic, ctx: Context, count: int) -> list[PlannedScene]:
     return core[:-1] + extras + core[-1:]
 
 
+def _function_heading(rhs: str) -> str:
+    heading = f"y = {rhs.strip()}"
+    return heading if len(heading) <= TITLE_CHARS else "A function of x"
+
+
 def build_plan(prompt: str, scene_count: int) -> LessonPlan:
-    """The lesson plan for a prompt (synchronous core of `LessonAgent.plan`)."""
+    """The lesson plan for a prompt (synchronous core of `LessonAgent.plan`).
+
+    A prompt about a library topic gets that topic's lesson; a prompt that is just a
+    function of x gets a lesson on the function; anything else gets an honest outline
+    (`LessonPlan.outline` with a `notice` naming the setting for a full lesson).
+    """
     text = check_prompt(prompt)
     check_scene_count(scene_count)
     topic = match_topic(text)
@@ -53,13 +64,19 @@ def build_plan(prompt: str, scene_count: int) -> LessonPlan:
         return LessonPlan(title=topic.title, scenes=scenes)
     phrase = topic_phrase(text)
     expr = find_expression(text)
-    heading = clip(title_case(phrase), 80)
     rhs = re.sub(r"^(?:y|[fgh]\s*\(\s*x\s*\))\s*=\s*", "", phrase, flags=re.IGNORECASE)
     if expr is not None and to_python(rhs) is not None:
-        # The prompt is just a function: speak it in words, show it in symbols.
-        heading = clip(f"y = {rhs}", 80)
-        phrase = f"the function y equals {spoken(expr)}"
-    return LessonPlan(title=heading, scenes=generic_lesson(phrase, expr, scene_count, heading))
+        # The prompt is just a function: the agent can really show it.
+        heading = _function_heading(rhs)
+        shown = f"y = {rhs.strip()}"
+        return LessonPlan(title=heading, scenes=function_lesson(expr, shown, heading, scene_count))
+    subject = subject_of(phrase)
+    return LessonPlan(
+        title=subject.heading,
+        scenes=outline_lesson(subject, scene_count),
+        outline=True,
+        notice=OUTLINE_NOTICE.format(what=clip(subject.phrase, 60)),
+    )
 
 
 def write_scene(plan: LessonPlan, index: int, narration_seconds: float) -> SceneSource:
@@ -79,7 +96,11 @@ def write_scene(plan: LessonPlan, index: int, narration_seconds: float) -> Scene
     if source is None:
         source = spec_from_narration(planned.title, planned.narration).source
     if isinstance(source, SpecSource):
-        return SpecSource(spec=fit_duration(source.spec, narration_seconds))
+        spec = fit_duration(source.spec, narration_seconds)
+        timing = estimate_timing(planned.narration, narration_seconds)
+        return SpecSource(
+            spec=fit_duration(pace(spec, planned.narration, timing), narration_seconds)
+        )
     assert source is not None
     return source
 

@@ -1,4 +1,4 @@
-"""Plain-text helpers: prompt checks, topic phrases, sentences and timing estimates."""
+"""Plain-text helpers: prompt checks, title case, sentences and timing estimates."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from tutor_core.prompts import (
     check_prompt,
     check_scene_count,
     parse_scene_count,
-    strip_scene_count,
 )
 
 __all__ = [
@@ -31,43 +30,10 @@ __all__ = [
 ]
 
 
-_FILLER_PREFIX = re.compile(
-    r"^(?:(?:please|pls|kindly|can you|could you|would you|will you|i want you to|"
-    r"i'd like you to|i would like you to|help me|make|create|generate|produce|render|"
-    r"give me|show me|show|teach me|teach|tell me about|tell me|explain to me|explain|"
-    r"describe|introduce|plot|graph|draw|sketch|"
-    r"walk me through|go over|cover|visuali[sz]e|illustrate|"
-    r"a|an|the|some|video|videos|lesson|lessons|tutorial|explainer|short|quick|simple|"
-    r"animated|animation|visual|about|on|of|for|how|what|is|are|me|us|to|"
-    r"understand|learn|beginners?|kids|students)\b[\s,:]*)+",
-    re.IGNORECASE,
-)
-_FILLER_SUFFIX = re.compile(
-    r"(?:[\s,]+(?:please|thanks|thank you|for (?:beginners|kids|students|me)|"
-    r"simply|briefly|step by step|visually|in detail|with examples?|with a video|"
-    r"in (?:a )?(?:short |simple )?(?:video|animation|way))\b)+[\s.!?]*$",
-    re.IGNORECASE,
-)
-
-
-def topic_phrase(prompt: str) -> str:
-    """A clean topic phrase from a prompt: instructions, counts and filler removed."""
-    text = strip_scene_count(prompt)
-    text = re.sub(r"\s+", " ", text).strip(" \t\n.!?,;:'\"")
-    for _ in range(3):
-        text = _FILLER_PREFIX.sub("", text).strip(" .!?,;:'\"")
-        text = _FILLER_SUFFIX.sub("", text).strip(" .!?,;:'\"")
-    # Keep the first clause only: the rest is usually more instructions.
-    text = re.split(r"[.!?;\n]\s", text, maxsplit=1)[0].strip(" .!?,;:'\"")
-    words = text.split()
-    if len(words) > 8:
-        text = " ".join(words[:8])
-    return text or "this topic"
-
-
 def title_case(phrase: str) -> str:
     """Capitalise a phrase for a title, leaving symbols and acronyms alone."""
-    small = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "as", "vs"}
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "as", "vs", "at",
+             "by", "from", "with", "into", "over", "but", "nor", "per", "via"}  # fmt: skip
     out = []
     for i, w in enumerate(phrase.split()):
         if w.isalpha() and w.islower() and (i == 0 or (w not in small and len(w) > 1)):
