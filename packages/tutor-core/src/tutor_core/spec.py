@@ -101,6 +101,8 @@ class SpecModel(BaseModel):
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Region = Literal["auto", "body", "left", "right"]
+TextSize = Literal["small", "normal", "large"]
+"""How large text is drawn; renderers map each size to a font size."""
 
 
 class ElementBase(SpecModel):
@@ -113,18 +115,20 @@ class ElementBase(SpecModel):
 class TextElement(ElementBase):
     kind: Literal["text"] = "text"
     text: Annotated[str, Field(min_length=1, max_length=400)]
-    size: Literal["small", "normal", "large"] = "normal"
+    size: TextSize = "normal"
 
 
 class BulletsElement(ElementBase):
     kind: Literal["bullets"] = "bullets"
     items: list[ShortText] = Field(min_length=1, max_length=8)
+    size: TextSize = "normal"
 
 
 class EquationElement(ElementBase):
     kind: Literal["equation"] = "equation"
     latex: Annotated[str, Field(min_length=1, max_length=300)]
     """LaTeX math (without surrounding `$`)."""
+    size: TextSize = "normal"
 
 
 class Plot(SpecModel):
@@ -334,6 +338,8 @@ class SceneSpec(SpecModel):
     title: str | None = Field(default=None, max_length=80)
     title_color: Color | None = None
     """Colour of the title (the renderer's text colour when unset)."""
+    title_size: TextSize = "normal"
+    """How large the title is drawn."""
     elements: list[Element] = Field(default_factory=list, max_length=8)
     animations: list[Animation] = Field(default_factory=list, max_length=40)
     duration: float = Field(default=6.0, ge=1.0, le=300.0)

@@ -72,6 +72,24 @@ _noun("texts|text|notes|note|captions|caption|sentences|sentence|paragraph|words
 _NOUNS.sort(key=lambda n: len(n[0]), reverse=True)
 
 
+_TITLE_WORDS = frozenset(
+    {"title", "heading", "scene title", "name", "title text", "heading text", "headline",
+     "title font", "big title", "main title"}
+)  # fmt: skip
+
+
+def headline_index(data: dict[str, Any]) -> int | None:
+    """The text that serves as the title of a title card (a spec without a title), if any."""
+    if data.get("title"):
+        return None
+    texts = [(i, el) for i, el in enumerate(data["elements"]) if el["kind"] == "text"]
+    for i, el in texts:
+        if el["id"] == "headline":
+            return i
+    large = [i for i, el in texts if el.get("size") == "large"]
+    return large[0] if large else None
+
+
 @dataclass(frozen=True)
 class Target:
     """One addressable part of a spec (indices into the spec's dict form)."""
@@ -86,22 +104,24 @@ class Target:
 
 
 def describe(data: dict[str, Any]) -> str:
-    """A list of what a spec contains, for error messages."""
-    parts = [f"title {data['title']!r}"] if data.get("title") else []
+    """A short list of what a spec contains, for refusals ("this scene has: the title, ...")."""
+    parts = ["the title"] if data.get("title") or headline_index(data) is not None else []
     for el in data["elements"]:
         kind = el["kind"]
         what = el.get("shape") if kind == "shape" else kind.replace("_", " ")
-        extra = ""
+        if what == "polygon":
+            what = "shape"
         if kind == "axes":
-            extra = f" with {len(el['plots'])} graph(s)"
+            what = "graph" if len(el["plots"]) == 1 else f"{len(el['plots'])} graphs"
         elif kind == "bullets":
-            extra = f" with {len(el['items'])} item(s)"
-        elif kind == "equation":
-            extra = f" {el['latex'][:30]!r}"
-        elif kind == "text":
-            extra = f" {el['text'][:30]!r}"
-        parts.append(f"{what}{extra} (id {el['id']})")
-    return "this scene has: " + ("; ".join(parts) or "nothing")
+            what = f"a list of {len(el['items'])}"
+        elif kind in {"equation", "text"}:
+            shown = el["latex" if kind == "equation" else "text"]
+            what = f"{kind} {shown[:20]!r}" if len(shown) <= 20 else kind
+        if what not in parts:
+            parts.append(what)
+    shown = parts[:6] + (["…"] if len(parts) > 6 else [])
+    return "this scene has: " + (", ".join(shown) or "nothing")
 
 
 def _pick(items: list[Target], ordinal: int | None) -> list[Target]:
@@ -132,7 +152,11 @@ def resolve(phrase: str, data: dict[str, Any], *, allow_title: bool = True) -> l
     for i, el in enumerate(elements):
         if p in (el["id"].lower(), f"element {el['id'].lower()}"):
             return [Target("element", i, name=el["id"])]
-    if allow_title and p in {"title", "heading", "scene title", "name"}:
+    if allow_title and p in _TITLE_WORDS:
+        # A title card has no title band: its headline is what people call the title.
+        headline = headline_index(data)
+        if headline is not None:
+            return [Target("element", headline, name="title")]
         return [Target("title", name="title")]
     ordinal: int | None = None
     m = re.match(r"^(\w+)\s+", p)
