@@ -12,7 +12,7 @@ from tutor_core.agents.lesson.mathtext import find_expression, to_python
 from tutor_core.agents.lesson.pacing import estimate_timing, pace
 from tutor_core.agents.lesson.phrases import TITLE_CHARS, subject_of, topic_phrase
 from tutor_core.agents.lesson.repair import repair_source
-from tutor_core.agents.lesson.text import check_prompt, check_scene_count, clip
+from tutor_core.agents.lesson.text import check_prompt, check_scene_count, clip, pretty_math
 from tutor_core.agents.lesson.topics import Context, Topic, match_topic
 from tutor_core.errors import InvalidInput
 from tutor_core.models import (
@@ -44,7 +44,7 @@ def _topic_scenes(topic: Topic, ctx: Context, count: int) -> list[PlannedScene]:
 
 
 def _function_heading(rhs: str) -> str:
-    heading = f"y = {rhs.strip()}"
+    heading = pretty_math(f"y = {rhs.strip()}")
     return heading if len(heading) <= TITLE_CHARS else "A function of x"
 
 

@@ -17,6 +17,7 @@ from tutor_core.agents.lesson.generic import spec_from_narration
 from tutor_core.agents.lesson.grammar import NotMatched, apply_clause, split_clauses
 from tutor_core.agents.lesson.pacing import estimate_timing, pace, spec_timing, voice_rate
 from tutor_core.agents.lesson.suggest import TEMPLATES, candidates, nearest, suggestions
+from tutor_core.agents.lesson.targets import MissingTarget
 from tutor_core.agents.lesson.topics import Topic, topic_of_scene
 from tutor_core.errors import AgentError, EditNotUnderstood
 from tutor_core.models import CodeSource, PlannedScene, SceneEdit, SpecSource
@@ -70,9 +71,13 @@ def _refusal(
                                lambda i: _works(scene, spec, topic, i))
     ]  # fmt: skip
     close = None
-    if exc.clause:
+    # A phrasing to suggest instead only helps when the words were not understood or
+    # named a part the scene lacks; a refusal of an understood edit has its own reason.
+    if exc.clause and isinstance(exc, NotMatched | MissingTarget):
         concrete = candidates(spec.model_dump(), scene.narration, topic)
         close = nearest(exc.clause, concrete + list(TEMPLATES))
+        if close is not None and close.lower() == exc.clause.lower():
+            close = None
     specific = None if isinstance(exc, NotMatched) else exc.hint
     hint = EditNotUnderstood("", suggestions=works, nearest=close).hint or ""
     if specific:

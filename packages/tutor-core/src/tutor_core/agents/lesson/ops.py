@@ -448,7 +448,8 @@ def plot(d: Draft, text: str) -> str:
              "plots": [new]},
             "create",
         )  # fmt: skip
-    return f"plotted {to_latex(expr)}"
+    shown = re.sub(r"^(?:y|[fgh]\s*\(\s*x\s*\))\s*=\s*", "", unquote(text).strip(), flags=re.I)
+    return f"plotted y = {clip(shown, 40)}"
 
 
 # ------------------------------------------------------------------ narration

@@ -90,6 +90,10 @@ def headline_index(data: dict[str, Any]) -> int | None:
     return large[0] if large else None
 
 
+class MissingTarget(EditNotUnderstood):
+    """The instruction names a part this scene does not have."""
+
+
 @dataclass(frozen=True)
 class Target:
     """One addressable part of a spec (indices into the spec's dict form)."""
@@ -179,8 +183,8 @@ def resolve(phrase: str, data: dict[str, Any], *, allow_title: bool = True) -> l
         what = " ".join(w for w in raw.split() if w not in {"the", "a", "an", "all", "of"})
         if found:
             return [replace(t, name=what) for t in found]
-        raise EditNotUnderstood(f"there is no {what} in this scene", hint=describe(data))
-    raise EditNotUnderstood(
+        raise MissingTarget(f"there is no {what} in this scene", hint=describe(data))
+    raise MissingTarget(
         f"cannot tell which part of the scene {phrase.strip()!r} means",
         hint=describe(data) + "; name one by kind (the equation, the second bullet, the "
         "graph, the triangle) or by id",

@@ -49,3 +49,11 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
     return (cut or text[: limit - 1]) + "…"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def pretty_math(text: str) -> str:
+    """Plain text for math typed with ^ ("x^2 - 3x" → "x² - 3x"), for titles drawn as text."""
+    return re.sub(r"\^\{?(-?\d+)\}?", lambda m: m.group(1).translate(_SUPERSCRIPT), text)

@@ -14,7 +14,7 @@ from typing import Any
 from tutor_core.agents.lesson.draft import MAX_ELEMENTS, Draft
 from tutor_core.agents.lesson.pacing import on_screen
 from tutor_core.agents.lesson.text import split_sentences
-from tutor_core.agents.lesson.topics import TOPICS, Topic
+from tutor_core.agents.lesson.topics import Topic
 from tutor_core.agents.lesson.topics.base import ExampleRefused
 from tutor_core.errors import EditNotUnderstood
 
@@ -27,17 +27,13 @@ def parse_numbers(text: str) -> tuple[float, ...]:
     return tuple(float(n) for n in _NUMBER.findall(text))
 
 
-def _with_examples() -> str:
-    return ", ".join(t.name for t in TOPICS if t.example is not None)
-
-
 def add_example(d: Draft, numbers: tuple[float, ...]) -> str:
     """Append the scene's topic's worked example, for these numbers (or its own)."""
     topic = d.topic
     if topic is None or topic.example is None:
         raise EditNotUnderstood(
             "worked examples come with the built-in topics, and this scene is not one of them",
-            hint=f"topics with examples: {_with_examples()}",
+            hint="ask for a lesson on a built-in topic, e.g. 'explain the Pythagorean theorem'",
         )
     given = numbers or parse_numbers(topic.example_numbers)
     try:

@@ -56,7 +56,7 @@ def _approach(ctx: Context) -> Visual:
 
 def _hole_axes(id: str, a: float, *, filled: bool) -> AxesElement:
     """The line y = x + a with a gap at x = a (and, once filled, the limit point)."""
-    gap = 0.06 * max(1.0, abs(a))
+    gap = 0.12 * max(1.0, abs(a))
     lo, hi = min(-1.0, a - 2), max(3.0, a + 2)
     ylo, yhi = min(-1.0, lo + a - 1), max(4.0, hi + a + 1)
     step = 1.0 if hi - lo <= 10 else 2.0

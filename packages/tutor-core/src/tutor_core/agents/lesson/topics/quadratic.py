@@ -6,6 +6,7 @@ import math
 
 from tutor_core.agents.lesson.build import anim
 from tutor_core.agents.lesson.mathtext import choose_ranges
+from tutor_core.agents.lesson.text import pretty_math
 from tutor_core.agents.lesson.topics.base import (
     Context,
     Core,
@@ -134,7 +135,7 @@ def example(numbers: Numbers) -> Example:
     else:
         r1, r2 = (-b - math.sqrt(disc)) / (2 * a), (-b + math.sqrt(disc)) / (2 * a)
         roots = sorted({round(r1, 6), round(r2, 6)})
-        names = " or ".join(f"x = {fmt(r)}" for r in roots)
+        names = " \\text{ or } ".join(f"x = {fmt(r)}" for r in roots)
         answer = (
             f"So x equals {fmt(roots[0])}" + (f" or x equals {fmt(roots[1])}." if len(roots) == 2
                                               else ", a single root.")
@@ -142,7 +143,7 @@ def example(numbers: Numbers) -> Example:
         result = names
         check = "These match the crossings on the graph."
     return Example(
-        f"Worked example: {tex} = 0",
+        f"Worked example: {pretty_math(tex)} = 0",
         (
             f"Let us solve {say} equals zero.",
             f"Here a is {sa}, b is {sb} and c is {sc}, so the discriminant is {sd}.",
