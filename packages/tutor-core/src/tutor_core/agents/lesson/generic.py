@@ -21,6 +21,7 @@ from tutor_core.agents.lesson.mathtext import choose_ranges, sample, to_latex
 from tutor_core.agents.lesson.phrases import Subject
 from tutor_core.agents.lesson.text import clip, split_sentences
 from tutor_core.agents.lesson.topics.base import fmt
+from tutor_core.agents.lesson.topics.figures import filled
 from tutor_core.models import PlannedScene
 from tutor_core.spec import (
     AxesElement,
@@ -92,8 +93,8 @@ def _outline_core(subject: Subject) -> Ranked:
             "Finally, follow one real example from a textbook or a trusted source.",
         ),
         [
-            TableElement(id="step1", header=["step", "what to do"], rows=plan_rows[:1]),
-            TableElement(id="step2", header=["step", "what to do"], rows=plan_rows[:2]),
+            TableElement(id="step1", header=["step", "what to do"], rows=filled(plan_rows, 1)),
+            TableElement(id="step2", header=["step", "what to do"], rows=filled(plan_rows, 2)),
             TableElement(id="step3", header=["step", "what to do"], rows=plan_rows),
         ],
         [anim("fade_in", "step1", 0, 1.5), anim("transform", "step1", 1, to="step2"),
@@ -357,7 +358,7 @@ def _function_scenes(expr: str, shown: str, heading: str) -> list[Candidate]:
             ("A table lists some inputs and their outputs.",
              f"For example, at x = {first_x}, y is {first_y}.",
              "Marked on the graph, every pair from the table lies on the curve."),
-            [TableElement(id="few", header=["x", "y"], rows=rows[:2], region="left"),
+            [TableElement(id="few", header=["x", "y"], rows=filled(rows, 2), region="left"),
              TableElement(id="table", header=["x", "y"], rows=rows, region="left"),
              _axes(expr, "plain").model_copy(update={"region": "right"}),
              dotted.model_copy(update={"region": "right"})],

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tutor_core.agents.lesson.pacing import PIPELINE_TAIL, Timing, pace
 from tutor_core.errors import AgentError
 from tutor_core.models import CodeSource, RenderError, SceneSource, SpecSource
+from tutor_core.narration.base import TAIL
 from tutor_core.spec import SceneSpec
 
 # Most fragile first: LaTeX-heavy and large elements fail to render far more often.
@@ -122,4 +124,9 @@ def repair_source(source: SceneSource, error: RenderError) -> SceneSource:
             "the lesson agent cannot repair code",
             hint="use an LLM agent (e.g. TUTOR_AGENT=openai) for code scenes",
         )
-    return SpecSource(spec=repair_spec(source.spec, error))
+    spec = repair_spec(source.spec, error)
+    if spec.cues:
+        # What was dropped leaves silences: point at what is left while the narration runs.
+        end = max(spec.cues[-1] + 0.5, spec.duration - TAIL - PIPELINE_TAIL)
+        spec = pace(spec, "", Timing(list(spec.cues), end), stretch=False)
+    return SpecSource(spec=spec)

@@ -178,6 +178,7 @@ class Topic:
         pause_note = [TextElement(id="pause", text="Pause and try it", size="small")]
         pause_anim = [anim("fade_in", "pause", 2)] if last == 3 else []
         (t0, m0), (t1, m1), (t2, m2) = self.terms[:3]
+        terms = [[t0, m0], [t1, m1], [t2, m2]]
         return [
             scene(
                 "Try it yourself",
@@ -240,13 +241,9 @@ class Topic:
                     f"Finally, {t2} means {m2}.",
                 ),
                 [
-                    TableElement(id="terms1", header=["word", "meaning"], rows=[[t0, m0]]),
-                    TableElement(
-                        id="terms2", header=["word", "meaning"], rows=[[t0, m0], [t1, m1]]
-                    ),
-                    TableElement(
-                        id="terms3", header=["word", "meaning"], rows=[[t0, m0], [t1, m1], [t2, m2]]
-                    ),
+                    TableElement(id="terms1", header=["word", "meaning"], rows=_filled(terms, 1)),
+                    TableElement(id="terms2", header=["word", "meaning"], rows=_filled(terms, 2)),
+                    TableElement(id="terms3", header=["word", "meaning"], rows=terms),
                 ],
                 [
                     anim("fade_in", "terms1", 0, 1.5),
@@ -307,6 +304,11 @@ def numbers_needed(numbers: Numbers, counts: Sequence[int], what: str) -> None:
         raise ExampleRefused("the numbers must be ordinary numbers (at most a million)")
     if len(numbers) not in counts:
         raise ExampleRefused(f"{what}, got {len(numbers)} number(s)")
+
+
+def _filled(rows: list[list[str]], count: int) -> list[list[str]]:
+    # Rows not filled in yet are blank (as figures.filled; figures imports this module).
+    return [row if i < count else ["\u00a0"] * len(row) for i, row in enumerate(rows)]
 
 
 def _cap(s: str) -> str:

@@ -17,7 +17,7 @@ from tutor_core.agents.lesson.topics.base import (
     numbers_needed,
     title_card,
 )
-from tutor_core.agents.lesson.topics.figures import array_table
+from tutor_core.agents.lesson.topics.figures import array_table, filled
 from tutor_core.spec import (
     Animation,
     BulletsElement,
@@ -80,7 +80,7 @@ def _halve(ctx: Context) -> Visual:
         array_table("right_half", values, {5: MID}, dropped={0, 1, 2, 3}),
         TextElement(id="target", text="target: 38", size="small", color="yellow"),
     ], [anim("fade_in", "array", 0, 1.5), anim("fade_in", "target", 1),
-        anim("transform", "array", 1, to="middle"), anim("indicate", "middle", 1),
+        anim("transform", "array", 1, to="middle"),
         anim("transform", "middle", 2, 1.5, to="right_half")]  # fmt: skip
 
 
@@ -93,15 +93,14 @@ def _trace_visual(
     shown = [fmt(v) for v in values]
     size = len(values)
     header = ["low", "high", "mid", "value"]
-    rows: list[list[str]] = []
+    every = [[str(s.low), str(s.high), str(s.mid), fmt(s.value)] for s in steps]
     elements: list[Element] = [array_table("list", shown)]
     animations: list[Animation] = [anim("fade_in", "list", 0, 1.5)]
     previous = "list"
     for k, step in enumerate(steps):
         mark = "found" if found and k == len(all_steps) - 1 else "▲"
         arr = array_table(f"look{k + 1}", shown, {step.mid: mark}, dropped=_dropped(step, size))
-        rows.append([str(step.low), str(step.high), str(step.mid), fmt(step.value)])
-        table = TableElement(id=f"trace{k + 1}", header=header, rows=[list(r) for r in rows])
+        table = TableElement(id=f"trace{k + 1}", header=header, rows=filled(every, k + 1))
         elements += [arr, table]
         cue = 1 if k == 0 else 2
         animations.append(anim("transform", previous, cue, to=arr.id))
@@ -180,7 +179,7 @@ def _speed(ctx: Context) -> Visual:
     header = ["items", "linear", "binary"]
     rows = [["8", "8", "3"], ["1,000", "1,000", "10"], ["1,000,000", "1,000,000", "20"]]
     return [
-        TableElement(id="small", header=header, rows=rows[:1], region="left"),
+        TableElement(id="small", header=header, rows=filled(rows, 1), region="left"),
         TableElement(id="steps", header=header, rows=rows, region="left"),
         EquationElement(id="log", latex="\\text{steps} \\approx \\log_2 n", region="right"),
     ], [anim("fade_in", "small", 0, 1.5), anim("transform", "small", 1, 1.5, to="steps"),

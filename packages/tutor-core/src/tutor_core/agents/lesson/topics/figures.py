@@ -122,7 +122,9 @@ def array_table(
     Dropped positions show "·", so a search can throw half of the list away.
     """
     shown = ["·" if i in dropped else v for i, v in enumerate(values)]
-    under = [(marks or {}).get(i, "") for i in range(len(values))]
+    # A no-break space keeps an unmarked row as tall as a marked one (an empty cell
+    # has no height, and the row would jump open when the first marker appears).
+    under = [(marks or {}).get(i, "\u00a0") for i in range(len(values))]
     return TableElement(id=id, header=header or [], rows=[shown, under], region="body", color=color)
 
 
@@ -216,3 +218,16 @@ def unborn(vector: Vector) -> Vector:
             "label": " " if vector.label else None,
         }
     )
+
+
+BLANK = "\u00a0"
+"""A cell that is not filled in yet (a no-break space keeps the row's height)."""
+
+
+def filled(rows: list[list[str]], count: int) -> list[list[str]]:
+    """The first `count` rows as they are, the rest blank: a table that fills in.
+
+    Every stage of a growing table has all its rows, so that going from one stage to
+    the next writes into cells instead of rebuilding the grid.
+    """
+    return [row if i < count else [BLANK] * len(row) for i, row in enumerate(rows)]

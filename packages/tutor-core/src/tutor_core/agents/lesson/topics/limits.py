@@ -15,6 +15,7 @@ from tutor_core.agents.lesson.topics.base import (
     numbers_needed,
     title_card,
 )
+from tutor_core.agents.lesson.topics.figures import filled
 from tutor_core.spec import (
     AxesElement,
     BulletsElement,
@@ -31,7 +32,7 @@ def _closer(id: str, marks: list[float]) -> NumberLineElement:
 
 def _values(id: str, rows: int) -> TableElement:
     data = [["0.9", "1.9"], ["0.99", "1.99"], ["0.999", "1.999"]]
-    return TableElement(id=id, header=["x", "f(x)"], rows=data[:rows])
+    return TableElement(id=id, header=["x", "f(x)"], rows=filled(data, rows))
 
 
 def _intro(ctx: Context) -> Visual:

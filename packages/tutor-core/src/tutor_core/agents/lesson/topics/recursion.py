@@ -16,6 +16,7 @@ from tutor_core.agents.lesson.topics.base import (
     numbers_needed,
     title_card,
 )
+from tutor_core.agents.lesson.topics.figures import filled
 from tutor_core.spec import (
     BulletsElement,
     CodeElement,
@@ -38,7 +39,8 @@ def _stack(id: str, n: int, *, answered: bool, depth: int | None = None) -> Tabl
         waits = f"{k} * factorial({k - 1})" if k else "nothing"
         returns = str(math.factorial(k)) if answered else "?"
         rows.append([f"factorial({k})", waits, returns])
-    return TableElement(id=id, header=["call", "waits for", "returns"], rows=rows[:depth])
+    return TableElement(id=id, header=["call", "waits for", "returns"],
+                        rows=filled(rows, len(rows) if depth is None else depth))  # fmt: skip
 
 
 def _intro(ctx: Context) -> Visual:

@@ -15,7 +15,7 @@ from tutor_core.agents.lesson.topics.base import (
     numbers_needed,
     title_card,
 )
-from tutor_core.agents.lesson.topics.figures import array_table
+from tutor_core.agents.lesson.topics.figures import array_table, filled
 from tutor_core.spec import (
     Animation,
     BulletsElement,
@@ -105,7 +105,7 @@ def _passes_tables(values: list[float]) -> list[TableElement]:
     rows = rows[:8]
     half = max(2, (len(rows) + 1) // 2)
     return [
-        TableElement(id="first", header=["pass", "list"], rows=rows[:half]),
+        TableElement(id="first", header=["pass", "list"], rows=filled(rows, half)),
         TableElement(id="passes", header=["pass", "list"], rows=rows),
     ]
 
@@ -141,7 +141,7 @@ def _compare(ctx: Context) -> Visual:
     rows = [["bubble sort", "n^2"], ["insertion sort", "n^2"], ["merge sort", "n log n"],
             ["quicksort", "n log n"]]  # fmt: skip
     return [
-        TableElement(id="slow", header=header, rows=rows[:2], region="left"),
+        TableElement(id="slow", header=header, rows=filled(rows, 2), region="left"),
         TableElement(id="speeds", header=header, rows=rows, region="left"),
         BulletsElement(id="idea", region="right",
                        items=["merge sort: split, sort, merge", "quicksort: split by a pivot"]),

@@ -219,7 +219,7 @@ UNIT_CIRCLE = Topic(
     terms=(
         ("radian", "an angle measured by arc length"),
         ("sine", "the height of the point"),
-        ("cosine", "its horizontal position"),
+        ("cosine", "the horizontal position of the point"),
     ),
     questions=(
         "Why does the sine wave repeat?",
