@@ -486,7 +486,7 @@ def test_example_numbers_that_do_not_fit_are_explained(
 def test_outlines_have_no_worked_examples() -> None:
     scene = build_plan("photosynthesis", 4).scenes[1]
     exc = _refusal(scene, "add an example with numbers 1, 2")
-    assert "built-in topics" in exc.message and "the Pythagorean theorem" in str(exc.hint)
+    assert "built-in topics" in exc.message and "explain the Pythagorean theorem" in str(exc.hint)
 
 
 # ------------------------------------------------------------------ refusals
@@ -624,3 +624,26 @@ def test_random_known_edits_always_give_valid_moving_specs(
         assert all(a.cue is None or a.cue < n for a in spec.animations)
         scene = PlannedScene(title=edit.title or scene.title, narration=edit.narration,
                              source=edit.source)  # fmt: skip
+
+
+@settings(max_examples=40)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ,:'0123456789")),
+        min_size=1,
+        max_size=60,
+    )
+    | st.sampled_from(["make the", "add an example with numbers", "say:", "make it", "the the"])
+)
+def test_any_instruction_edits_or_is_refused_with_suggestions_that_work(text: str) -> None:
+    scene = _scene("pythagoras", "The rule: a squared plus b squared")
+    try:
+        edit = edit_scene(scene, text)
+    except EditNotUnderstood as exc:
+        assert exc.message and len(exc.hint or "") <= 240
+        assert exc.suggestions
+        for suggestion in exc.suggestions:
+            edit_scene(scene, suggestion)
+        return
+    SceneSpec.model_validate(_spec(edit).model_dump())
+    assert edit.summary

@@ -19,7 +19,8 @@ from tutor_core.agents.lesson import (
     topic_phrase,
     write_scene,
 )
-from tutor_core.agents.lesson.text import estimate_seconds, split_sentences
+from tutor_core.agents.lesson.pacing import estimate_timing
+from tutor_core.agents.lesson.text import split_sentences
 from tutor_core.errors import AgentError, InvalidInput
 from tutor_core.interfaces import Agent
 from tutor_core.models import (
@@ -106,7 +107,8 @@ SIGNATURE: dict[str, tuple[str, Callable[[LessonPlan], bool]]] = {
     "sorting": ("bubble sort", lambda p: _has("table")(p) and _transforms(p)),
     "recursion": ("recursion", _has("code", lambda el: "factorial(n - 1)" in str(el["code"]))),
     "probability": ("probability of dice", _has("equation", lambda el: "frac" in str(el["latex"]))),
-    "newton": ("Newton's laws", lambda p: _has("shape", lambda el: el["shape"] == "arrow")(p)
+    "newton": ("Newton's laws", lambda p: (_has("shape", lambda el: el["shape"] == "arrow")(p)
+                                           or _has("vectors")(p))
                and _has("equation", lambda el: el["latex"] == "F = m a")(p)),
 }  # fmt: skip
 
@@ -140,7 +142,7 @@ def test_topic_plan_is_valid_and_has_its_visual(key: str, count: int) -> None:
         assert all(len(s.split()) <= 25 for s in sentences), scene.narration
         assert all(a.cue is None or a.cue < len(sentences) for a in spec.animations)
         busy = sum(a.run_time for a in spec.animations)
-        assert spec.duration >= max(busy, estimate_seconds(scene.narration)) - 1e-6
+        assert spec.duration >= max(busy, estimate_timing(scene.narration).speech_end) - 1e-6
         assert spec.elements, "every topic scene shows something"
 
 
@@ -206,7 +208,7 @@ def test_unknown_topic_gets_a_generic_lesson(count: int) -> None:
 
 def test_generic_lesson_plots_a_function_from_the_prompt() -> None:
     plan = build_plan("plot y = x^3 - 2x", 8)
-    assert plan.title == "y = x^3 - 2x"
+    assert plan.title == "y = x³ - 2x"
     plots = _plots(plan)
     assert plots and {p["expr"] for p in plots} == {"x ** 3 - 2 * x"}
     assert any(p["tangent_at"] is not None for p in plots)

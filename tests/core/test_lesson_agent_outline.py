@@ -168,7 +168,7 @@ def test_cutting_keeps_whole_words_from_the_start(words: list[str], limit: int) 
 def test_a_function_prompt_gets_a_real_lesson_whose_recap_names_what_it_showed(count: int) -> None:
     plan = build_plan("plot y = x^3 - 2x", count)
     assert plan.outline is False and plan.notice is None
-    assert plan.title == "y = x^3 - 2x"
+    assert plan.title == "y = x³ - 2x"
     recap = plan.scenes[-1]
     assert recap.title == "Recap"
     titles = {s.title for s in plan.scenes}

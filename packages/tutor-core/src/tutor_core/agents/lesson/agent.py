@@ -115,7 +115,10 @@ class LessonAgent:
     name = "lesson"
 
     async def plan(self, prompt: str, scene_count: int) -> LessonPlan:
-        """Plan `scene_count` scenes (1-12) with titles, narration and specs."""
+        """Plan `scene_count` scenes (1-12) with titles, narration and specs.
+
+        Topics outside the library get an outline (`LessonPlan.outline`, `notice`).
+        """
         return build_plan(prompt, scene_count)
 
     async def write(self, plan: LessonPlan, index: int, *, narration_seconds: float) -> SceneSource:

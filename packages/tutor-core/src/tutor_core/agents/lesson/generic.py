@@ -268,13 +268,6 @@ def _axes(expr: str, id: str = "axes", **plot: object) -> AxesElement:
     )
 
 
-def spoken(expr: str) -> str:
-    """A rough spoken form of an expression for narration."""
-    s = expr.replace("**", " to the power ").replace("*", " times ").replace("/", " over ")
-    s = s.replace("-", " minus ").replace("+", " plus ").replace("(", " of ").replace(")", " ")
-    return " ".join(s.split())
-
-
 def _value(expr: str, x: float) -> float:
     return evaluate_expression(expr, x)
 

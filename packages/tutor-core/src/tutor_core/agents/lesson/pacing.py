@@ -21,13 +21,13 @@ pacing out again before the scene is re-timed (a new narration, a new speed).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tutor_core.narration.base import LEAD_IN, PAUSE, TAIL
-from tutor_core.narration.silent import estimate_seconds as sentence_seconds
 from tutor_core.narration.text import speakable, split_sentences
+from tutor_core.narration.timing import LEAD_IN, PAUSE, TAIL, sentence_seconds
 from tutor_core.spec import SceneSpec
 
 __all__ = [
@@ -64,10 +64,23 @@ class Timing:
     speech_end: float
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SPOKEN_DIGITS = {1: 4, 2: 10, 3: 22}
+"""About how many letters a number of n digits takes to say ("169": "one hundred sixty nine")."""
+
+
+def _spoken_length(sentence: str) -> int:
+    text = speakable(sentence)
+    return len(
+        _NUMBER.sub(lambda m: "x" * _SPOKEN_DIGITS.get(len(re.sub(r"\D", "", m.group())), 30), text)
+    )
+
+
 def _weights(sentences: Sequence[str]) -> list[float]:
     # Spoken characters follow a real voice more closely than words do ("a" vs
-    # "hypotenuse"); a floor keeps one-word sentences from taking no time.
-    return [max(8.0, float(len(speakable(s)))) for s in sentences]
+    # "hypotenuse"), once numbers count as the words they are read as; a floor
+    # keeps one-word sentences from taking no time.
+    return [max(8.0, float(_spoken_length(s))) for s in sentences]
 
 
 def estimate_timing(

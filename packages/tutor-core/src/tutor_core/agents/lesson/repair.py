@@ -8,7 +8,7 @@ from typing import Any
 from tutor_core.agents.lesson.pacing import PIPELINE_TAIL, Timing, pace
 from tutor_core.errors import AgentError
 from tutor_core.models import CodeSource, RenderError, SceneSource, SpecSource
-from tutor_core.narration.base import TAIL
+from tutor_core.narration.timing import TAIL
 from tutor_core.spec import SceneSpec
 
 # Most fragile first: LaTeX-heavy and large elements fail to render far more often.

@@ -90,10 +90,6 @@ class Example:
     elements: list[Element]
     animations: list[Animation]
 
-    def planned(self) -> PlannedScene:
-        """The example as a scene of its own."""
-        return scene(self.title, self.sentences, self.elements, self.animations)
-
 
 ExampleMaker = Callable[[Numbers], Example]
 """Makes a worked example from the numbers a person gives; ExampleRefused if they do not fit."""

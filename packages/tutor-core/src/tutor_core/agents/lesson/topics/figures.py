@@ -38,12 +38,6 @@ def axes_for(expr: str, *, id: str = "axes", **plot: object) -> AxesElement:
     )  # fmt: skip
 
 
-def tangent_x(expr: str) -> float:
-    """A good x for a tangent: two thirds of the way across the plotted range."""
-    x_range, _ = choose_ranges([expr])
-    return round(x_range[0] + (x_range[1] - x_range[0]) * 0.65, 2)
-
-
 # ------------------------------------------------------------------ right triangles
 
 
@@ -155,11 +149,6 @@ def riemann_plot(expr: str, lo: float, hi: float, width: float) -> Plot:
     return Plot(expr=steps, color="yellow", x_range=(lo, end), area=(lo, end))
 
 
-def finite(value: float) -> bool:
-    """Whether a number is finite (for values computed from a person's numbers)."""
-    return math.isfinite(value)
-
-
 # ------------------------------------------------------------------ morph-friendly states
 #
 # A transform between two elements morphs each part of the first into a part of the
@@ -193,19 +182,6 @@ def with_line(axes: AxesElement, expr: str, x0: float, x1: float) -> AxesElement
     if not all(ylo <= y <= yhi for _, y in points):
         points = [points[0], points[0]] if ylo <= y0 <= yhi else []
     return axes.model_copy(update={"plots": [*axes.plots, line], "points": points})
-
-
-def sliding_points(
-    axes: AxesElement, targets: list[tuple[float, float]], start: tuple[float, float]
-) -> tuple[AxesElement, AxesElement]:
-    """Two states of axes: every dot waiting at `start`, then at its target.
-
-    Targets outside the axes are left out of both states, so both have the same dots.
-    """
-    (lo, hi, _), (ylo, yhi, _) = axes.x_range, axes.y_range
-    inside = [(round(x, 3), round(y, 3)) for x, y in targets if lo <= x <= hi and ylo <= y <= yhi]
-    waiting = axes.model_copy(update={"points": [start] * len(inside)})
-    return waiting, axes.model_copy(update={"points": inside})
 
 
 def unborn(vector: Vector) -> Vector:

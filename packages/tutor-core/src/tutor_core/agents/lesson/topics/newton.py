@@ -26,6 +26,8 @@ from tutor_core.spec import (
     Plot,
     ShapeElement,
     TextElement,
+    Vector,
+    VectorsElement,
 )
 
 
@@ -59,11 +61,17 @@ def _first(ctx: Context) -> Visual:
         anim("fade_in", "law", 2), anim("indicate", "law", 2)]  # fmt: skip
 
 
+def _force(id: str, size: float, label: str) -> VectorsElement:
+    """A force drawn to scale (shapes are scaled to fill their place; vectors are not)."""
+    return VectorsElement(id=id, extent=4.5, grid=False, region="right",
+                          vectors=[Vector(x=size, y=0, label=label, color="red")])  # fmt: skip
+
+
 def _second(ctx: Context) -> Visual:
     return [
-        _block(),
-        _arrow("force", 1.5, "F", "red"),
-        _arrow("bigger", 3, "2F", "red"),
+        _block().model_copy(update={"region": "left"}),
+        _force("force", 2, "F"),
+        _force("bigger", 4, "2F"),
         EquationElement(id="equation", latex="F = m a", region="right"),
     ], [anim("create", "block", 0), anim("create", "force", 0),
         anim("transform", "force", 1, to="bigger"),
