@@ -492,7 +492,9 @@ def test_outlines_have_no_worked_examples() -> None:
 # ------------------------------------------------------------------ refusals
 
 
-@pytest.mark.parametrize("instruction", ["dance a jig", "make it pop", "add some sparkle", "  "])
+@pytest.mark.parametrize(
+    "instruction", ["dance a jig", "make it pop", "add some sparkle", "  ", ",", " . ; "]
+)
 def test_refusals_carry_suggestions_that_work_on_this_scene(
     rule: PlannedScene, instruction: str
 ) -> None:

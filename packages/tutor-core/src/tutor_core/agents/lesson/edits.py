@@ -48,7 +48,10 @@ def _draft(scene: PlannedScene, spec: SceneSpec, topic: Topic | None) -> Draft:
 
 
 def _apply_all(d: Draft, instruction: str) -> None:
-    for clause in split_clauses(instruction):
+    clauses = split_clauses(instruction)
+    if not clauses:  # only punctuation: nothing to do is not an edit
+        raise EditNotUnderstood("the edit instruction is empty")
+    for clause in clauses:
         apply_clause(d, clause)
 
 
