@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tutor_core.agents.lesson import (
@@ -378,6 +378,8 @@ async def test_agent_is_the_default_lesson_plugin() -> None:
     st.text(min_size=1, max_size=300).filter(lambda s: s.strip() != ""),
     st.integers(min_value=1, max_value=12),
 )
+@example("RESP", 3)  # ends in an abbreviation: "Today's topic: RESP." would run on
+@example("Tom vs", 1)
 def test_any_prompt_gives_a_valid_plan(prompt: str, count: int) -> None:
     plan = build_plan(prompt, count)
     assert len(plan.scenes) == count and 0 < len(plan.title) <= 80

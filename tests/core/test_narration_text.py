@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tutor_core.narration.text import speakable, split_sentences
+from tutor_core.narration.text import ends_sentence_after, speakable, split_sentences
 
 
 def _chars(text: str) -> str:
@@ -94,3 +94,11 @@ def test_speakable(text: str, spoken: str) -> None:
 def test_speakable_leaves_plain_words_alone(text: str) -> None:
     # Letters and spaces only (no "q", so never "sqrt"): only whitespace is normalised.
     assert speakable(text) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [("photosynthesis", True), ("RESP", False), ("cats vs", False), ("x = 5", True), ("J", False)],
+)
+def test_ends_sentence_after(text: str, ends: bool) -> None:
+    assert ends_sentence_after(text) is ends

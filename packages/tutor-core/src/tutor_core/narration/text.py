@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "speakable"]
+__all__ = ["ends_sentence_after", "split_sentences", "speakable"]
 
 # Words ending in "." that almost never end a sentence (compared lower-case, no dot).
 _ABBREVIATIONS = frozenset(
@@ -87,6 +87,15 @@ def split_sentences(text: str) -> list[str]:
         if piece:
             sentences.append(piece)
     return sentences
+
+
+def ends_sentence_after(text: str) -> bool:
+    """Whether a full stop right after `text` ends a sentence.
+
+    False when `text` ends in something the splitter reads as an abbreviation or an
+    initial ("... vs", "... RESP", "... J"), so a sentence ending in it runs on.
+    """
+    return split_sentences(f"{text}. Next")[-1] == "Next"
 
 
 # ------------------------------------------------------------------ speakable math

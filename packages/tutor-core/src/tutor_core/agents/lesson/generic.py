@@ -167,7 +167,7 @@ def _outline_extras(subject: Subject) -> list[PlannedScene]:
             "Connections",
             (
                 "New ideas stick when they link to ones you already know.",
-                f"Ask what you already know that relates to {about}.",
+                f"Ask what you already know that relates to {about}, and note it down.",
                 "Then ask what it might lead to next.",
             ),
             [TextElement(id="known", text="What I already know", region="body"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tutor_core.agents.lesson.text import title_case
+from tutor_core.narration.text import ends_sentence_after
 from tutor_core.prompts import strip_scene_count
 
 TITLE_CHARS = 44
@@ -78,6 +79,10 @@ class Subject:
         """A sentence that names the subject."""
         if self.kind == "question":
             return f"Today's question: {_sentence_case(self.phrase)}?"
+        if not ends_sentence_after(self.phrase):
+            # "Today's topic: RESP." would read on into the next sentence ("resp." is an
+            # abbreviation), so the phrase goes first.
+            return f"{_sentence_case(self.phrase)} is today's topic."
         return f"Today's topic: {self.phrase}."
 
 
