@@ -1,0 +1,3 @@
+/// <reference types="vite/client" />
+// Every function module (files with one dot), including _generated, for convex-test.
+export const modules = import.meta.glob(["./**/*.ts", "./**/*.js", "!./**/*.*.*"]);

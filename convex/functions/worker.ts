@@ -1,0 +1,391 @@
+/**
+ * Internal functions for the tutor server and its workers (the Python `Store` over
+ * Convex calls these with the deployment's admin key; no browser can).
+ *
+ * Every update is a compare-and-set: it names the `revision` it read (and may name the
+ * status it expects); a stale one is refused with `conflict`, an undeclared status
+ * change with `invalid_transition`, and nothing is written. A scene whose `version`
+ * goes up records the new version in `sceneVersions`; versions never skip or repeat.
+ */
+import { v, type Infer } from "convex/values";
+import type { Doc, Id } from "./_generated/dataModel";
+import { internalMutation, internalQuery, type QueryCtx } from "./_generated/server";
+import { quality } from "./schema";
+import { fail, notFound } from "./lib/errors";
+import { validateKey } from "./lib/keys";
+import { FPS, QUALITY_SIZES, scenesOf, settleSession } from "./lib/model";
+import { BUSY_SCENE, BUSY_SESSION, checkTransition, sceneStatus, sessionStatus } from "./lib/states";
+
+const nullableString = v.optional(v.union(v.string(), v.null()));
+const nullableNumber = v.optional(v.union(v.number(), v.null()));
+
+export const sessionChanges = v.object({
+  status: v.optional(sessionStatus),
+  targetFps: v.optional(v.number()),
+  width: v.optional(v.number()),
+  height: v.optional(v.number()),
+  codec: v.optional(v.string()),
+  durationInFrames: nullableNumber,
+  errorMessage: nullableString,
+  jobId: nullableString,
+  version: v.optional(v.number()),
+  prompt: nullableString,
+  title: nullableString,
+  quality: v.optional(quality),
+  narrator: nullableString,
+  leaseExpiresAt: nullableNumber,
+});
+
+export const sceneChanges = v.object({
+  status: v.optional(sceneStatus),
+  startFrame: v.optional(v.number()),
+  endFrame: v.optional(v.number()),
+  durationInFrames: v.optional(v.number()),
+  title: nullableString,
+  errorMessage: nullableString,
+  s3ChunkKey: nullableString,
+  s3SourceKey: nullableString,
+  s3SpecKey: nullableString,
+  s3SubtitlesKey: nullableString,
+  checksum: nullableString,
+  jobId: nullableString,
+  version: v.optional(v.number()),
+  narration: nullableString,
+  pendingEdit: nullableString,
+  leaseExpiresAt: nullableNumber,
+});
+
+/** `null` clears a field (Python's None); `undefined` leaves it alone. */
+function toPatch<T extends Record<string, unknown>>(changes: T): { [K in keyof T]: Exclude<T[K], null> } {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) patch[key] = value === null ? undefined : value;
+  return patch as { [K in keyof T]: Exclude<T[K], null> };
+}
+
+function checkWhole(value: number | null | undefined, field: string, min: number): void {
+  if (value !== undefined && value !== null && (!Number.isInteger(value) || value < min)) {
+    fail("invalid_input", `${field} must be a whole number >= ${min}, got ${value}`, { hint: "frames are counted in whole frames" });
+  }
+}
+
+function compareAndSet(
+  what: "scene" | "session",
+  row: { _id: string; revision: number; status: string },
+  revision: number,
+  expectedStatus: string | undefined,
+): void {
+  if (row.revision !== revision) {
+    fail("conflict", `${what} '${row._id}' is at revision ${row.revision}, not ${revision}: someone else changed it`, {
+      hint: "re-read the record and decide again",
+      revision: row.revision,
+      status: row.status,
+    });
+  }
+  if (expectedStatus !== undefined && row.status !== expectedStatus) {
+    fail("conflict", `${what} '${row._id}' is ${row.status}, not ${expectedStatus}`, {
+      hint: "re-read the record and decide again",
+      revision: row.revision,
+      status: row.status,
+    });
+  }
+}
+
+async function getOr404<T extends "users" | "projects" | "videoSessions" | "scenes">(
+  ctx: Pick<QueryCtx, "db">,
+  table: T,
+  id: Id<T>,
+  what: string,
+): Promise<Doc<T>> {
+  const row = await ctx.db.get(id);
+  if (row === null) notFound(what, id);
+  return row as Doc<T>;
+}
+
+// ------------------------------------------------------------------ users
+
+export const ensureUser = internalMutation({
+  args: { externalId: v.string(), name: v.optional(v.string()), email: v.optional(v.string()) },
+  handler: async (ctx, args) => {
+    if (args.externalId.length === 0) fail("invalid_input", "empty external user id", { hint: "pass the auth provider's user id" });
+    const existing = await ctx.db
+      .query("users")
+      .withIndex("by_externalId", (q) => q.eq("externalId", args.externalId))
+      .unique();
+    if (existing !== null) {
+      const patch = { ...(args.name !== undefined ? { name: args.name } : {}), ...(args.email !== undefined ? { email: args.email } : {}) };
+      if (Object.keys(patch).length > 0) await ctx.db.patch(existing._id, patch);
+      return (await ctx.db.get(existing._id))!;
+    }
+    const id = await ctx.db.insert("users", { ...args, createdAt: Date.now() });
+    return (await ctx.db.get(id))!;
+  },
+});
+
+export const getUser = internalQuery({
+  args: { id: v.id("users") },
+  handler: async (ctx, { id }) => await getOr404(ctx, "users", id, "user"),
+});
+
+// --------------------------------------------------------------- projects
+
+export const createProject = internalMutation({
+  args: { ownerId: v.id("users"), title: v.string(), description: v.optional(v.string()) },
+  handler: async (ctx, args) => {
+    await getOr404(ctx, "users", args.ownerId, "user");
+    const now = Date.now();
+    const id = await ctx.db.insert("projects", { ...args, createdAt: now, updatedAt: now, revision: 1 });
+    return (await ctx.db.get(id))!;
+  },
+});
+
+export const getProject = internalQuery({
+  args: { id: v.id("projects") },
+  handler: async (ctx, { id }) => await getOr404(ctx, "projects", id, "project"),
+});
+
+export const listProjects = internalQuery({
+  args: { ownerId: v.id("users") },
+  handler: async (ctx, { ownerId }) =>
+    await ctx.db
+      .query("projects")
+      .withIndex("by_owner", (q) => q.eq("ownerId", ownerId))
+      .collect(),
+});
+
+// --------------------------------------------------------------- sessions
+
+export const createSession = internalMutation({
+  args: {
+    projectId: v.id("projects"),
+    status: v.optional(sessionStatus),
+    quality: v.optional(quality),
+    targetFps: v.optional(v.number()),
+    width: v.optional(v.number()),
+    height: v.optional(v.number()),
+    codec: v.optional(v.string()),
+    prompt: v.optional(v.string()),
+    title: v.optional(v.string()),
+    narrator: v.optional(v.string()),
+    sceneCount: v.optional(v.number()),
+    jobId: v.optional(v.string()),
+    leaseExpiresAt: v.optional(v.number()),
+  },
+  handler: async (ctx, args) => {
+    await getOr404(ctx, "projects", args.projectId, "project");
+    const status = args.status ?? "idle";
+    if (status !== "idle") checkTransition("session", "idle", status);
+    const q = args.quality ?? "final";
+    const now = Date.now();
+    const id = await ctx.db.insert("videoSessions", {
+      ...args,
+      status,
+      quality: q,
+      targetFps: args.targetFps ?? FPS,
+      width: args.width ?? QUALITY_SIZES[q].width,
+      height: args.height ?? QUALITY_SIZES[q].height,
+      codec: args.codec ?? "h264",
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    });
+    return (await ctx.db.get(id))!;
+  },
+});
+
+export const getSession = internalQuery({
+  args: { id: v.id("videoSessions") },
+  handler: async (ctx, { id }) => await getOr404(ctx, "videoSessions", id, "session"),
+});
+
+export const listSessions = internalQuery({
+  args: { projectId: v.optional(v.id("projects")) },
+  handler: async (ctx, { projectId }) => {
+    if (projectId === undefined) return await ctx.db.query("videoSessions").order("desc").take(1000);
+    return await ctx.db
+      .query("videoSessions")
+      .withIndex("by_project", (q) => q.eq("projectId", projectId))
+      .order("desc")
+      .collect();
+  },
+});
+
+export const updateSession = internalMutation({
+  args: {
+    id: v.id("videoSessions"),
+    revision: v.number(),
+    expectedStatus: v.optional(sessionStatus),
+    changes: sessionChanges,
+  },
+  handler: async (ctx, { id, revision, expectedStatus, changes }) => {
+    const session = await getOr404(ctx, "videoSessions", id, "session");
+    compareAndSet("session", session, revision, expectedStatus);
+    if (changes.status !== undefined && changes.status !== session.status) {
+      checkTransition("session", session.status, changes.status);
+    }
+    checkWhole(changes.durationInFrames, "durationInFrames", 0);
+    if (changes.version !== undefined && changes.version < session.version) {
+      fail("invalid_input", `session version cannot go back from ${session.version} to ${changes.version}`);
+    }
+    await ctx.db.patch(id, { ...toPatch(changes), revision: session.revision + 1, updatedAt: Date.now() });
+    return (await ctx.db.get(id))!;
+  },
+});
+
+/** Lay out the frames and settle a session whose scenes are all done (ready or error). */
+export const settle = internalMutation({
+  args: { id: v.id("videoSessions") },
+  handler: async (ctx, { id }) => {
+    await getOr404(ctx, "videoSessions", id, "session");
+    return await settleSession(ctx, id);
+  },
+});
+
+// ----------------------------------------------------------------- scenes
+
+export const createScene = internalMutation({
+  args: {
+    sessionId: v.id("videoSessions"),
+    index: v.number(),
+    title: v.optional(v.string()),
+    narration: v.optional(v.string()),
+    status: v.optional(sceneStatus),
+    jobId: v.optional(v.string()),
+    leaseExpiresAt: v.optional(v.number()),
+  },
+  handler: async (ctx, args) => {
+    const session = await getOr404(ctx, "videoSessions", args.sessionId, "session");
+    checkWhole(args.index, "index", 0);
+    const clash = await ctx.db
+      .query("scenes")
+      .withIndex("by_session_index", (q) => q.eq("sessionId", session._id).eq("index", args.index))
+      .first();
+    if (clash !== null) {
+      fail("conflict", `session '${session._id}' already has a scene at index ${args.index}`, {
+        hint: "scene indexes are 0-based and unique within a session",
+      });
+    }
+    const status = args.status ?? "queued";
+    if (status !== "queued") {
+      fail("invalid_transition", `a new scene starts queued, not ${status}`, {
+        hint: "create it queued, then move it on",
+        machine: "scene",
+        source: "queued",
+        target: status,
+      });
+    }
+    const id = await ctx.db.insert("scenes", {
+      ...args,
+      status,
+      projectId: session.projectId,
+      startFrame: 0,
+      endFrame: -1,
+      durationInFrames: 0,
+      version: 0,
+      updatedAt: Date.now(),
+      revision: 1,
+    });
+    return (await ctx.db.get(id))!;
+  },
+});
+
+export const getScene = internalQuery({
+  args: { id: v.id("scenes") },
+  handler: async (ctx, { id }) => await getOr404(ctx, "scenes", id, "scene"),
+});
+
+export const listScenes = internalQuery({
+  args: { sessionId: v.id("videoSessions") },
+  handler: async (ctx, { sessionId }) => await scenesOf(ctx, sessionId),
+});
+
+export const updateScene = internalMutation({
+  args: {
+    id: v.id("scenes"),
+    revision: v.number(),
+    expectedStatus: v.optional(sceneStatus),
+    changes: sceneChanges,
+  },
+  handler: async (ctx, { id, revision, expectedStatus, changes }) => {
+    const scene = await getOr404(ctx, "scenes", id, "scene");
+    compareAndSet("scene", scene, revision, expectedStatus);
+    if (changes.status !== undefined && changes.status !== scene.status) {
+      checkTransition("scene", scene.status, changes.status);
+    }
+    for (const field of ["s3ChunkKey", "s3SourceKey", "s3SpecKey", "s3SubtitlesKey"] as const) {
+      const key = changes[field];
+      if (typeof key === "string") validateKey(key, field);
+    }
+    checkWhole(changes.startFrame, "startFrame", 0);
+    checkWhole(changes.endFrame, "endFrame", -1);
+    checkWhole(changes.durationInFrames, "durationInFrames", 0);
+    const bumped = changes.version !== undefined && changes.version !== scene.version;
+    if (bumped && changes.version !== scene.version + 1) {
+      fail("invalid_input", `scene version must go from ${scene.version} to ${scene.version + 1}, not ${changes.version}`, {
+        hint: "versions never skip or repeat: re-read the scene and use its version + 1",
+      });
+    }
+    await ctx.db.patch(id, { ...toPatch(changes), revision: scene.revision + 1, updatedAt: Date.now() });
+    const updated = (await ctx.db.get(id))!;
+    if (bumped) {
+      if (updated.s3ChunkKey === undefined) {
+        fail("invalid_input", `scene version ${updated.version} has no s3ChunkKey`, {
+          hint: "upload the chunk and set s3ChunkKey in the same update as the new version",
+        });
+      }
+      await ctx.db.insert("sceneVersions", {
+        sceneId: updated._id,
+        sessionId: updated.sessionId,
+        version: updated.version,
+        s3ChunkKey: updated.s3ChunkKey,
+        s3SourceKey: updated.s3SourceKey,
+        s3SpecKey: updated.s3SpecKey,
+        s3SubtitlesKey: updated.s3SubtitlesKey,
+        checksum: updated.checksum,
+        durationInFrames: updated.durationInFrames,
+        title: updated.title,
+        narration: updated.narration,
+        createdAt: updated.updatedAt,
+      });
+    }
+    return updated;
+  },
+});
+
+// ----------------------------------------------------------------- leases
+
+/**
+ * Extend the lease of a busy scene or session held by `jobId`. Only the lease moves:
+ * the revision stays, so a worker's own compare-and-set is not disturbed by renewals.
+ */
+export const renewLease = internalMutation({
+  args: {
+    sceneId: v.optional(v.id("scenes")),
+    sessionId: v.optional(v.id("videoSessions")),
+    jobId: v.string(),
+    leaseMs: v.number(),
+  },
+  handler: async (ctx, { sceneId, sessionId, jobId, leaseMs }) => {
+    if ((sceneId === undefined) === (sessionId === undefined)) {
+      fail("invalid_input", "pass exactly one of sceneId and sessionId");
+    }
+    if (!(leaseMs > 0 && leaseMs <= 60 * 60 * 1000)) {
+      fail("invalid_input", `leaseMs must be between 1 ms and one hour, got ${leaseMs}`);
+    }
+    const row: Doc<"scenes"> | Doc<"videoSessions"> =
+      sceneId !== undefined
+        ? await getOr404(ctx, "scenes", sceneId, "scene")
+        : await getOr404(ctx, "videoSessions", sessionId!, "session");
+    const busy = sceneId !== undefined ? BUSY_SCENE.includes(row.status as Infer<typeof sceneStatus>) : BUSY_SESSION.includes(row.status as Infer<typeof sessionStatus>);
+    if (row.jobId !== jobId || !busy) {
+      fail("conflict", `the lease on '${row._id}' is not held by job '${jobId}' (it is ${row.status}, job ${row.jobId ?? "none"})`, {
+        hint: "another worker took this work over; stop working on it",
+        status: row.status,
+        revision: row.revision,
+      });
+    }
+    const leaseExpiresAt = Date.now() + leaseMs;
+    await ctx.db.patch(row._id, { leaseExpiresAt });
+    return { leaseExpiresAt };
+  },
+});
