@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { convexTest } from "convex-test";
-import { ConvexError } from "convex/values";
+import { ConvexError, type Value } from "convex/values";
 import { expect } from "vitest";
 import schema from "./schema";
 import { modules } from "./test.setup";
@@ -29,7 +29,7 @@ export async function expectKind(promise: Promise<unknown>, kind: string): Promi
     error = e;
   }
   expect(error, `expected a ConvexError of kind ${kind}`).toBeInstanceOf(ConvexError);
-  const data = (error as ConvexError<Record<string, unknown>>).data;
+  const data = (error as ConvexError<Record<string, Value>>).data;
   expect(data.kind, JSON.stringify(data)).toBe(kind);
   expect(typeof data.message).toBe("string");
   return data;
