@@ -1,5 +1,5 @@
 # tutor — the two commands: `make demo` and `make test`. Both do all the set-up.
-.PHONY: setup test test-fast lint typecheck demo clean bench
+.PHONY: setup test test-fast test-convex lint typecheck demo clean bench
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,18 +9,22 @@ setup:
 	@bash scripts/setup.sh
 
 lint: setup
-	$(VENV)/bin/ruff check packages tests bench examples
-	$(VENV)/bin/ruff format --check packages tests bench examples
+	$(VENV)/bin/ruff check packages tests bench examples scripts
+	$(VENV)/bin/ruff format --check packages tests bench examples scripts
 	$(VENV)/bin/mypy packages/*/src
 
-test: lint
+test: lint test-convex
 	$(VENV)/bin/pytest
+
+# Convex functions: TypeScript typecheck, then the vitest + convex-test suite.
+test-convex: setup
+	cd convex && npm test
 
 test-fast: setup
 	$(VENV)/bin/pytest -m "not slow"
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out convex/node_modules
 
 # The main job: a real narrated video from a prompt, embedded defaults, no services, no API key.
 DEMO_PROMPT ?= explain the Pythagorean theorem in 4 scenes

@@ -26,9 +26,7 @@ def document() -> dict[str, Any]:
     def machine(m: states.StateMachine[Any], enum: type[SessionStatus | SceneStatus]) -> Any:
         return {
             "statuses": [s.value for s in enum],
-            "transitions": {
-                s.value: sorted(t.value for t in m.allowed(s)) for s in enum
-            },
+            "transitions": {s.value: sorted(t.value for t in m.allowed(s)) for s in enum},
         }
 
     return {

@@ -34,6 +34,26 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 
+# Node dependencies of convex/ (Convex functions and their vitest suite), from the
+# committed lock file; reinstalled only when the lock file changed.
+NODE_MAJOR_MIN=20
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "setup: Node.js $NODE_MAJOR_MIN+ with npm is needed for convex/ (install it from your distribution or nodejs.org)" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt "$NODE_MAJOR_MIN" ]; then
+  echo "setup: convex/ needs Node.js $NODE_MAJOR_MIN+, found $(node --version)" >&2
+  exit 1
+fi
+node_stamp=convex/node_modules/.tutor-setup-stamp
+node_digest=$(cat convex/package.json convex/package-lock.json | sha256sum | cut -d' ' -f1)
+if [ ! -f "$node_stamp" ] || [ "$(cat "$node_stamp")" != "$node_digest" ]; then
+  echo "setup: installing convex/ node modules (npm ci)"
+  (cd convex && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$node_digest" > "$node_stamp"
+fi
+
 # Reinstall only when a dependency declaration changed.
 stamp=.venv/.tutor-setup-stamp
 digest=$(cat constraints.txt requirements-dev.txt packages/*/pyproject.toml | sha256sum | cut -d' ' -f1)

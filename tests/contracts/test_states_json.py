@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from scripts import gen_states
 from tutor_core import states
@@ -29,7 +32,9 @@ def test_every_pair_agrees_with_the_python_machines() -> None:
                 )
 
 
-def test_check_mode_detects_drift(monkeypatch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_check_mode_detects_drift(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     stale = tmp_path / "states.json"
     stale.write_text(gen_states.render().replace('"error"', '"failed"', 1), "utf-8")
     monkeypatch.setattr(gen_states, "PATH", stale)
