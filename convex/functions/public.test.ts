@@ -69,6 +69,17 @@ describe("projects", () => {
     expect((await alice.query(api.projects.list, {})).map((p) => p._id)).toEqual([b]);
   });
 
+  test("users.store creates the caller's row once and refreshes it from the identity", async () => {
+    const t = newT();
+    const first = await asUser(t, "gus").mutation(api.users.store, {});
+    const renamed = await t
+      .withIdentity({ subject: "gus", issuer: "https://auth.test", name: "Gus G.", email: "gus@example.test" })
+      .mutation(api.users.store, {});
+    expect(renamed._id).toBe(first._id);
+    expect(renamed).toMatchObject({ name: "Gus G.", externalId: "https://auth.test|gus" });
+    expect(await t.run(async (ctx) => (await ctx.db.query("users").collect()).length)).toBe(1);
+  });
+
   test("bad input is refused with what to do", async () => {
     const t = newT();
     const alice = asUser(t, "alice");

@@ -34,6 +34,19 @@ describe("users, projects, sessions", () => {
     await expectKind(t.mutation(internal.worker.ensureUser, { externalId: "" }), "invalid_input");
   });
 
+  test("projects: create for an existing owner, get, list by owner", async () => {
+    const t = newT();
+    const { user, project } = await fixture(t);
+    expect(project).toMatchObject({ ownerId: user._id, title: "Maths", revision: 1 });
+    expect(await t.query(internal.worker.getProject, { id: project._id })).toEqual(project);
+    const other = await t.mutation(internal.worker.ensureUser, { externalId: "github|7" });
+    await t.mutation(internal.worker.createProject, { ownerId: other._id, title: "Other" });
+    expect((await t.query(internal.worker.listProjects, { ownerId: user._id })).map((p) => p._id)).toEqual([project._id]);
+    await t.run(async (ctx) => ctx.db.delete(other._id));
+    await expectKind(t.mutation(internal.worker.createProject, { ownerId: other._id, title: "Orphan" }), "not_found");
+    await expectKind(t.query(internal.worker.getUser, { id: other._id }), "not_found");
+  });
+
   test("sessions get the quality's size and 30 fps; lists are per project, newest first", async () => {
     const t = newT();
     const { project, session } = await fixture(t);
@@ -286,5 +299,20 @@ describe("leases", () => {
     await expectKind(t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-b", leaseMs: 60_000 }), "conflict");
     await expectKind(t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-a", leaseMs: 0 }), "invalid_input");
     await expectKind(t.mutation(internal.worker.renewLease, { jobId: "job-a", leaseMs: 10 }), "invalid_input");
+  });
+
+  test("a session's lease is renewed the same way, and not once it is done", async () => {
+    const t = newT();
+    const { session } = await fixture(t);
+    const queued = await t.mutation(internal.worker.updateSession, {
+      id: session._id,
+      revision: 1,
+      changes: { status: "queued", jobId: "job-s" },
+    });
+    const { leaseExpiresAt } = await t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", leaseMs: 5_000 });
+    expect(leaseExpiresAt).toBeGreaterThan(Date.now());
+    const failed = await t.mutation(internal.worker.updateSession, { id: session._id, revision: queued.revision, changes: { status: "error" } });
+    expect(failed.leaseExpiresAt).toBe(leaseExpiresAt);
+    await expectKind(t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", leaseMs: 5_000 }), "conflict");
   });
 });
