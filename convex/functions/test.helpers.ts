@@ -85,13 +85,16 @@ export async function webhookListener(script: number[] = [202], opts: { hangMs?:
   };
 }
 
-/** Point the job actions at `url` with fast retries. */
+/**
+ * Point the job actions at `url` with fast retries. The answer timeout stays generous so
+ * a loaded machine never turns a slow answer into a retry; tests of timeouts lower it.
+ */
 export function jobEnv(url: string, attempts = 3): void {
   process.env.TUTOR_API_URL = url;
   process.env.TUTOR_WEBHOOK_SECRET = SECRET;
   process.env.TUTOR_JOB_ATTEMPTS = String(attempts);
   process.env.TUTOR_JOB_BACKOFF_MS = "5";
-  process.env.TUTOR_JOB_TIMEOUT_MS = "300";
+  process.env.TUTOR_JOB_TIMEOUT_MS = "10000";
 }
 
 export function clearJobEnv(): void {
