@@ -166,6 +166,27 @@ describe("errors", () => {
   });
 });
 
+describe("concurrency", () => {
+  test("parallel compare-and-set writers over HTTP: exactly one wins each revision", async () => {
+    const auth = { Authorization: `Convex ${ADMIN}` };
+    const user = (await post("/api/mutation", { path: "worker:ensureUser", args: { externalId: "u|race" } }, auth)).json.value;
+    const project = (await post("/api/mutation", { path: "worker:createProject", args: { ownerId: user._id, title: "P" } }, auth)).json.value;
+    const session = (await post("/api/mutation", { path: "worker:createSession", args: { projectId: project._id } }, auth)).json.value;
+    const scene = (await post("/api/mutation", { path: "worker:createScene", args: { sessionId: session._id, index: 0 } }, auth)).json.value;
+    for (let revision = 1; revision <= 3; revision++) {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          post("/api/mutation", { path: "worker:updateScene", args: { id: scene._id, revision, changes: { title: `w${i}` } } }, auth),
+        ),
+      );
+      const winners = results.filter((r) => r.json.status === "success");
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => r.json.errorData?.kind === "conflict")).toHaveLength(7);
+      expect(winners[0]!.json.value.revision).toBe(revision + 1);
+    }
+  });
+});
+
 describe("scheduled functions", () => {
   test("creating a session through the bridge fires the signed webhook", async () => {
     const listener = await webhookListener([202]);
