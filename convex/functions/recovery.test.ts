@@ -86,6 +86,25 @@ describe("recoverStale", () => {
     expect(after.errorMessage).toMatch(/lease expired/);
   });
 
+  test("a session stuck in generating ends in error (generating -> ready is not a declared step)", async () => {
+    const t = newT();
+    const user = await t.mutation(internal.worker.ensureUser, { externalId: "u" });
+    const project = await t.mutation(internal.worker.createProject, { ownerId: user._id, title: "P" });
+    let session = await t.mutation(internal.worker.createSession, { projectId: project._id, status: "queued" });
+    session = await t.mutation(internal.worker.updateSession, {
+      id: session._id,
+      revision: session.revision,
+      changes: { status: "generating", leaseExpiresAt: Date.now() - 1 },
+    });
+    expect(await t.mutation(internal.recovery.recoverStale, {})).toEqual({ scenes: 0, sessions: 1 });
+    const after = await t.query(internal.worker.getSession, { id: session._id });
+    expect(after.status).toBe("error");
+    expect(after.errorMessage).toMatch(/lease expired/);
+    // settling a failed session again changes nothing but the lease
+    const again = await t.mutation(internal.worker.settle, { id: session._id });
+    expect(again).toMatchObject({ status: "error", errorMessage: after.errorMessage });
+  });
+
   test("a cron runs it every minute", () => {
     const jobs = Object.values((crons as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons);
     expect(jobs).toEqual([{ name: "recovery:recoverStale", args: [{}], schedule: { minutes: 1, type: "interval" } }]);

@@ -94,11 +94,18 @@ export async function settleSession(
     message = reason ?? (scenes.length > 0 ? `no scene could be made: ${failures}` : "the job stopped before any scene was made");
   }
   if (session.status !== target && !canTransition("session", session.status, target)) {
+    // A failed session is only left through a new job (error -> rendering/queued).
+    if (session.status === "error") return await patchSession(ctx, session, { leaseExpiresAt: undefined });
     target = "error";
-    message = reason ?? message ?? "the job stopped";
+    message = reason ?? `the session stopped while ${session.status}`;
   }
   if (session.status === "error" && target === "error") {
-    return await patchSession(ctx, session, { errorMessage: message, durationInFrames: 0, leaseExpiresAt: undefined });
+    // Already failed: keep the first reason unless a new one is given.
+    return await patchSession(ctx, session, {
+      errorMessage: reason ?? session.errorMessage ?? message,
+      durationInFrames: 0,
+      leaseExpiresAt: undefined,
+    });
   }
   return await patchSession(ctx, session, {
     status: target,
