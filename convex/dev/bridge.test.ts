@@ -206,6 +206,74 @@ describe("scheduled functions", () => {
   });
 });
 
+describe("the whole loop through the bridge", () => {
+  test("a user creates a session; the signed webhook starts a worker that writes progress; the user reads a ready lesson", async () => {
+    const worker = client();
+    worker.setAdminAuth(ADMIN);
+    const done: Promise<void>[] = [];
+    // The tutor server's stand-in: on a genuine /jobs/generate it answers 202 and works
+    // like a worker would, through the admin API (compare-and-set on every step).
+    const { createServer } = await import("node:http");
+    const { verify } = await import("../functions/lib/signing");
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        void (async () => {
+          const verdict = await verify(body, req.headers as Record<string, string>, "loop-secret");
+          if (!verdict.ok || req.url !== "/jobs/generate") return void res.writeHead(401).end();
+          res.writeHead(202, { "Content-Type": "application/json" }).end('{"jobId":"srv-loop"}');
+          const job = JSON.parse(body) as { sessionId: string; sceneCount: number };
+          done.push(
+            (async () => {
+              let session = await worker.query(q("worker:getSession"), { id: job.sessionId });
+              for (const status of ["generating", "rendering"]) {
+                session = await worker.mutation(m("worker:updateSession"), { id: session._id, revision: session.revision, expectedStatus: session.status, changes: { status } });
+              }
+              for (let index = 0; index < job.sceneCount; index++) {
+                let scene = await worker.mutation(m("worker:createScene"), { sessionId: job.sessionId, index, title: `Scene ${index + 1}` });
+                for (const status of ["generating_code", "rendering", "uploading"]) {
+                  scene = await worker.mutation(m("worker:updateScene"), { id: scene._id, revision: scene.revision, changes: { status } });
+                }
+                await worker.mutation(m("worker:updateScene"), {
+                  id: scene._id,
+                  revision: scene.revision,
+                  changes: { status: "ready", version: 1, s3ChunkKey: `projects/p/sessions/s/scenes/${index}/v1.mp4`, durationInFrames: 30 * (index + 2) },
+                });
+              }
+              await worker.mutation(m("worker:settle"), { id: job.sessionId });
+            })(),
+          );
+        })();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const { port } = server.address() as { port: number };
+      process.env.TUTOR_API_URL = `http://127.0.0.1:${port}`;
+      process.env.TUTOR_WEBHOOK_SECRET = "loop-secret";
+      const user = client();
+      user.setAuth(jwt({ sub: "grace", exp: Math.floor(Date.now() / 1000) + 600 }));
+      const projectId = await user.mutation(m("projects:create"), { title: "Loop" });
+      const { sessionId } = await user.mutation(m("sessions:create"), { projectId, prompt: "explain sine", sceneCount: 2, quality: "draft" });
+      for (let i = 0; i < 400 && done.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await Promise.all(done);
+      const view = await user.query(q("sessions:get"), { sessionId });
+      expect(view.session).toMatchObject({ status: "ready", durationInFrames: 150, version: 2 });
+      expect(view.scenes.map((s: { index: number; startFrame: number; endFrame: number; status: string }) => [s.index, s.startFrame, s.endFrame, s.status])).toEqual([
+        [0, 0, 59, "ready"],
+        [1, 60, 149, "ready"],
+      ]);
+      const versions = await user.query(q("scenes:versions"), { sceneId: view.scenes[1]._id });
+      expect(versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    } finally {
+      clearJobEnv();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 describe("the command", () => {
   const main = fileURLToPath(new URL("./main.ts", import.meta.url));
   function run(env: Record<string, string>) {
