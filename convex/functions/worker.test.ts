@@ -54,8 +54,12 @@ describe("users, projects, sessions", () => {
     const second = await t.mutation(internal.worker.createSession, { projectId: project._id, status: "queued" });
     expect(second).toMatchObject({ width: 1920, height: 1080, quality: "final", status: "queued" });
     const listed = await t.query(internal.worker.listSessions, { projectId: project._id });
-    expect(listed.map((s) => s._id)).toEqual([second._id, session._id]);
-    expect((await t.query(internal.worker.listSessions, {})).length).toBe(2);
+    expect(listed.map((s) => s._id)).toEqual([session._id, second._id]); // oldest first
+    expect((await t.query(internal.worker.listSessions, {})).map((s) => s._id)).toEqual([session._id, second._id]);
+    const busy = await t.query(internal.worker.listSessions, { statuses: ["queued", "generating", "rendering"] });
+    expect(busy.map((s) => s._id)).toEqual([second._id]);
+    const mine = await t.query(internal.worker.listSessions, { projectId: project._id, statuses: ["idle"] });
+    expect(mine.map((s) => s._id)).toEqual([session._id]);
     await expectKind(t.mutation(internal.worker.createSession, { projectId: project._id, status: "ready" }), "invalid_transition");
   });
 });
@@ -292,13 +296,15 @@ describe("leases", () => {
       revision: 1,
       changes: { status: "generating_code", jobId: "job-a", leaseExpiresAt: Date.now() + 1000 },
     });
-    const { leaseExpiresAt } = await t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-a", leaseMs: 60_000 });
+    const expiresAt = Date.now() + 60_000;
+    expect(await t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-a", expiresAt })).toBe(true);
     const after = await t.query(internal.worker.getScene, { id: scene._id });
-    expect(after.leaseExpiresAt).toBe(leaseExpiresAt);
+    expect(after.leaseExpiresAt).toBe(expiresAt);
     expect(after.revision).toBe(busy.revision);
-    await expectKind(t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-b", leaseMs: 60_000 }), "conflict");
-    await expectKind(t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-a", leaseMs: 0 }), "invalid_input");
-    await expectKind(t.mutation(internal.worker.renewLease, { jobId: "job-a", leaseMs: 10 }), "invalid_input");
+    expect(await t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-b", expiresAt: expiresAt + 1 })).toBe(false);
+    expect((await t.query(internal.worker.getScene, { id: scene._id })).leaseExpiresAt).toBe(expiresAt);
+    await expectKind(t.mutation(internal.worker.renewLease, { sceneId: scene._id, jobId: "job-a", expiresAt: Number.NaN }), "invalid_input");
+    await expectKind(t.mutation(internal.worker.renewLease, { jobId: "job-a", expiresAt }), "invalid_input");
   });
 
   test("a session's lease is renewed the same way, and not once it is done", async () => {
@@ -309,10 +315,10 @@ describe("leases", () => {
       revision: 1,
       changes: { status: "queued", jobId: "job-s" },
     });
-    const { leaseExpiresAt } = await t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", leaseMs: 5_000 });
-    expect(leaseExpiresAt).toBeGreaterThan(Date.now());
+    const expiresAt = Date.now() + 5_000;
+    expect(await t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", expiresAt })).toBe(true);
     const failed = await t.mutation(internal.worker.updateSession, { id: session._id, revision: queued.revision, changes: { status: "error" } });
-    expect(failed.leaseExpiresAt).toBe(leaseExpiresAt);
-    await expectKind(t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", leaseMs: 5_000 }), "conflict");
+    expect(failed.leaseExpiresAt).toBe(expiresAt);
+    expect(await t.mutation(internal.worker.renewLease, { sessionId: session._id, jobId: "job-s", expiresAt: expiresAt + 9 })).toBe(false);
   });
 });

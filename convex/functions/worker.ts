@@ -198,15 +198,31 @@ export const getSession = internalQuery({
   handler: async (ctx, { id }) => await getOr404(ctx, "videoSessions", id, "session"),
 });
 
+/** Sessions of a project (or all), oldest first, optionally only those in `statuses`. */
 export const listSessions = internalQuery({
-  args: { projectId: v.optional(v.id("projects")) },
-  handler: async (ctx, { projectId }) => {
-    if (projectId === undefined) return await ctx.db.query("videoSessions").order("desc").take(1000);
-    return await ctx.db
-      .query("videoSessions")
-      .withIndex("by_project", (q) => q.eq("projectId", projectId))
-      .order("desc")
-      .collect();
+  args: { projectId: v.optional(v.id("projects")), statuses: v.optional(v.array(sessionStatus)) },
+  handler: async (ctx, { projectId, statuses }) => {
+    if (projectId === undefined && statuses !== undefined) {
+      const found: Doc<"videoSessions">[] = [];
+      for (const status of new Set(statuses)) {
+        found.push(
+          ...(await ctx.db
+            .query("videoSessions")
+            .withIndex("by_status_lease", (q) => q.eq("status", status))
+            .collect()),
+        );
+      }
+      return found.sort((a, b) => a._creationTime - b._creationTime);
+    }
+    const rows =
+      projectId === undefined
+        ? await ctx.db.query("videoSessions").collect()
+        : await ctx.db
+            .query("videoSessions")
+            .withIndex("by_project", (q) => q.eq("projectId", projectId))
+            .collect();
+    const wanted = statuses === undefined ? null : new Set<string>(statuses);
+    return rows.filter((s) => wanted === null || wanted.has(s.status)).sort((a, b) => a._creationTime - b._creationTime);
   },
 });
 
@@ -355,37 +371,33 @@ export const updateScene = internalMutation({
 // ----------------------------------------------------------------- leases
 
 /**
- * Extend the lease of a busy scene or session held by `jobId`. Only the lease moves:
- * the revision stays, so a worker's own compare-and-set is not disturbed by renewals.
+ * Extend the lease of a busy scene or session held by `jobId` to `expiresAt` (ms since
+ * the epoch). Returns false, changing nothing, when the record is not busy or another job
+ * holds it: the lease was lost, stop working on it. Only the lease moves: the revision
+ * stays, so the holder's next compare-and-set is not disturbed by renewals.
  */
 export const renewLease = internalMutation({
   args: {
     sceneId: v.optional(v.id("scenes")),
     sessionId: v.optional(v.id("videoSessions")),
     jobId: v.string(),
-    leaseMs: v.number(),
+    expiresAt: v.number(),
   },
-  handler: async (ctx, { sceneId, sessionId, jobId, leaseMs }) => {
+  handler: async (ctx, { sceneId, sessionId, jobId, expiresAt }) => {
     if ((sceneId === undefined) === (sessionId === undefined)) {
       fail("invalid_input", "pass exactly one of sceneId and sessionId");
     }
-    if (!(leaseMs > 0 && leaseMs <= 60 * 60 * 1000)) {
-      fail("invalid_input", `leaseMs must be between 1 ms and one hour, got ${leaseMs}`);
-    }
+    if (!Number.isFinite(expiresAt)) fail("invalid_input", `expiresAt must be a time in ms, got ${expiresAt}`);
     const row: Doc<"scenes"> | Doc<"videoSessions"> =
       sceneId !== undefined
         ? await getOr404(ctx, "scenes", sceneId, "scene")
         : await getOr404(ctx, "videoSessions", sessionId!, "session");
-    const busy = sceneId !== undefined ? BUSY_SCENE.includes(row.status as Infer<typeof sceneStatus>) : BUSY_SESSION.includes(row.status as Infer<typeof sessionStatus>);
-    if (row.jobId !== jobId || !busy) {
-      fail("conflict", `the lease on '${row._id}' is not held by job '${jobId}' (it is ${row.status}, job ${row.jobId ?? "none"})`, {
-        hint: "another worker took this work over; stop working on it",
-        status: row.status,
-        revision: row.revision,
-      });
-    }
-    const leaseExpiresAt = Date.now() + leaseMs;
-    await ctx.db.patch(row._id, { leaseExpiresAt });
-    return { leaseExpiresAt };
+    const busy =
+      sceneId !== undefined
+        ? BUSY_SCENE.includes(row.status as Infer<typeof sceneStatus>)
+        : BUSY_SESSION.includes(row.status as Infer<typeof sessionStatus>);
+    if (row.jobId !== jobId || !busy) return false;
+    await ctx.db.patch(row._id, { leaseExpiresAt: expiresAt });
+    return true;
   },
 });
