@@ -47,7 +47,33 @@ describe("users, projects, sessions", () => {
     await expectKind(t.query(internal.worker.getUser, { id: other._id }), "not_found");
   });
 
-  test("sessions get the quality's size and 30 fps; lists are per project, newest first", async () => {
+  test("ids that are malformed or of another table read as not found", async () => {
+    const t = newT();
+    const { user, project, session, scene } = await fixture(t);
+    const wrong = [
+      () => t.query(internal.worker.getUser, { id: "usr_nope" }),
+      () => t.query(internal.worker.getProject, { id: user._id }),
+      () => t.query(internal.worker.getSession, { id: scene._id }),
+      () => t.query(internal.worker.getScene, { id: session._id }),
+      () => t.mutation(internal.worker.updateScene, { id: "scn_nope", revision: 1, changes: { title: "x" } }),
+      () => t.mutation(internal.worker.updateSession, { id: project._id, revision: 1, changes: { title: "x" } }),
+      () => t.mutation(internal.worker.createScene, { sessionId: "ses_nope", index: 0 }),
+      () => t.mutation(internal.worker.createSession, { projectId: "prj_nope" }),
+      () => t.mutation(internal.worker.createProject, { ownerId: "usr_nope", title: "x" }),
+      () => t.mutation(internal.worker.renewLease, { sceneId: "scn_nope", jobId: "j", expiresAt: 1 }),
+      () => t.mutation(internal.worker.settle, { id: "ses_nope" }),
+    ];
+    for (const call of wrong) {
+      const data = await expectKind(call(), "not_found");
+      expect(data.hint).toBeTruthy();
+    }
+    expect(await t.query(internal.worker.listScenes, { sessionId: "ses_nope" })).toEqual([]);
+    expect(await t.query(internal.worker.listSessions, { projectId: "prj_nope", statuses: ["queued"] })).toEqual([]);
+    expect(await t.query(internal.worker.listProjects, { ownerId: "usr_nope" })).toEqual([]);
+    expect(await t.query(internal.worker.listSessions, { statuses: [] })).toEqual([]);
+  });
+
+  test("sessions get the quality's size and 30 fps; lists are per project, oldest first", async () => {
     const t = newT();
     const { project, session } = await fixture(t);
     expect(session).toMatchObject({ status: "idle", width: 854, height: 480, targetFps: 30, codec: "h264", version: 1, revision: 1 });

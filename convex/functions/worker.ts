@@ -90,13 +90,19 @@ function compareAndSet(
   }
 }
 
+/**
+ * The row with this id, or `not_found`. Ids arrive as plain strings (the Python store
+ * passes whatever it was given), so a malformed id or one of another table reads as
+ * not found rather than failing argument validation.
+ */
 async function getOr404<T extends "users" | "projects" | "videoSessions" | "scenes">(
   ctx: Pick<QueryCtx, "db">,
   table: T,
-  id: Id<T>,
+  id: string,
   what: string,
 ): Promise<Doc<T>> {
-  const row = await ctx.db.get(id);
+  const normalized = ctx.db.normalizeId(table, id);
+  const row = normalized === null ? null : await ctx.db.get(normalized);
   if (row === null) notFound(what, id);
   return row as Doc<T>;
 }
@@ -122,41 +128,44 @@ export const ensureUser = internalMutation({
 });
 
 export const getUser = internalQuery({
-  args: { id: v.id("users") },
+  args: { id: v.string() },
   handler: async (ctx, { id }) => await getOr404(ctx, "users", id, "user"),
 });
 
 // --------------------------------------------------------------- projects
 
 export const createProject = internalMutation({
-  args: { ownerId: v.id("users"), title: v.string(), description: v.optional(v.string()) },
+  args: { ownerId: v.string(), title: v.string(), description: v.optional(v.string()) },
   handler: async (ctx, args) => {
-    await getOr404(ctx, "users", args.ownerId, "user");
+    const owner = await getOr404(ctx, "users", args.ownerId, "user");
     const now = Date.now();
-    const id = await ctx.db.insert("projects", { ...args, createdAt: now, updatedAt: now, revision: 1 });
+    const id = await ctx.db.insert("projects", { ...args, ownerId: owner._id, createdAt: now, updatedAt: now, revision: 1 });
     return (await ctx.db.get(id))!;
   },
 });
 
 export const getProject = internalQuery({
-  args: { id: v.id("projects") },
+  args: { id: v.string() },
   handler: async (ctx, { id }) => await getOr404(ctx, "projects", id, "project"),
 });
 
 export const listProjects = internalQuery({
-  args: { ownerId: v.id("users") },
-  handler: async (ctx, { ownerId }) =>
-    await ctx.db
+  args: { ownerId: v.string() },
+  handler: async (ctx, { ownerId }) => {
+    const owner = ctx.db.normalizeId("users", ownerId);
+    if (owner === null) return [];
+    return await ctx.db
       .query("projects")
-      .withIndex("by_owner", (q) => q.eq("ownerId", ownerId))
-      .collect(),
+      .withIndex("by_owner", (q) => q.eq("ownerId", owner))
+      .collect();
+  },
 });
 
 // --------------------------------------------------------------- sessions
 
 export const createSession = internalMutation({
   args: {
-    projectId: v.id("projects"),
+    projectId: v.string(),
     status: v.optional(sessionStatus),
     quality: v.optional(quality),
     targetFps: v.optional(v.number()),
@@ -171,13 +180,14 @@ export const createSession = internalMutation({
     leaseExpiresAt: v.optional(v.number()),
   },
   handler: async (ctx, args) => {
-    await getOr404(ctx, "projects", args.projectId, "project");
+    const project = await getOr404(ctx, "projects", args.projectId, "project");
     const status = args.status ?? "idle";
     if (status !== "idle") checkTransition("session", "idle", status);
     const q = args.quality ?? "final";
     const now = Date.now();
     const id = await ctx.db.insert("videoSessions", {
       ...args,
+      projectId: project._id,
       status,
       quality: q,
       targetFps: args.targetFps ?? FPS,
@@ -194,14 +204,16 @@ export const createSession = internalMutation({
 });
 
 export const getSession = internalQuery({
-  args: { id: v.id("videoSessions") },
+  args: { id: v.string() },
   handler: async (ctx, { id }) => await getOr404(ctx, "videoSessions", id, "session"),
 });
 
 /** Sessions of a project (or all), oldest first, optionally only those in `statuses`. */
 export const listSessions = internalQuery({
-  args: { projectId: v.optional(v.id("projects")), statuses: v.optional(v.array(sessionStatus)) },
-  handler: async (ctx, { projectId, statuses }) => {
+  args: { projectId: v.optional(v.string()), statuses: v.optional(v.array(sessionStatus)) },
+  handler: async (ctx, { projectId: rawProjectId, statuses }) => {
+    const projectId = rawProjectId === undefined ? undefined : ctx.db.normalizeId("projects", rawProjectId);
+    if (projectId === null) return [];
     if (projectId === undefined && statuses !== undefined) {
       const found: Doc<"videoSessions">[] = [];
       for (const status of new Set(statuses)) {
@@ -228,7 +240,7 @@ export const listSessions = internalQuery({
 
 export const updateSession = internalMutation({
   args: {
-    id: v.id("videoSessions"),
+    id: v.string(),
     revision: v.number(),
     expectedStatus: v.optional(sessionStatus),
     changes: sessionChanges,
@@ -243,17 +255,17 @@ export const updateSession = internalMutation({
     if (changes.version !== undefined && changes.version < session.version) {
       fail("invalid_input", `session version cannot go back from ${session.version} to ${changes.version}`);
     }
-    await ctx.db.patch(id, { ...toPatch(changes), revision: session.revision + 1, updatedAt: Date.now() });
-    return (await ctx.db.get(id))!;
+    await ctx.db.patch(session._id, { ...toPatch(changes), revision: session.revision + 1, updatedAt: Date.now() });
+    return (await ctx.db.get(session._id))!;
   },
 });
 
 /** Lay out the frames and settle a session whose scenes are all done (ready or error). */
 export const settle = internalMutation({
-  args: { id: v.id("videoSessions") },
+  args: { id: v.string() },
   handler: async (ctx, { id }) => {
-    await getOr404(ctx, "videoSessions", id, "session");
-    return await settleSession(ctx, id);
+    const session = await getOr404(ctx, "videoSessions", id, "session");
+    return await settleSession(ctx, session._id);
   },
 });
 
@@ -261,7 +273,7 @@ export const settle = internalMutation({
 
 export const createScene = internalMutation({
   args: {
-    sessionId: v.id("videoSessions"),
+    sessionId: v.string(),
     index: v.number(),
     title: v.optional(v.string()),
     narration: v.optional(v.string()),
@@ -293,6 +305,7 @@ export const createScene = internalMutation({
     const id = await ctx.db.insert("scenes", {
       ...args,
       status,
+      sessionId: session._id,
       projectId: session.projectId,
       startFrame: 0,
       endFrame: -1,
@@ -306,18 +319,21 @@ export const createScene = internalMutation({
 });
 
 export const getScene = internalQuery({
-  args: { id: v.id("scenes") },
+  args: { id: v.string() },
   handler: async (ctx, { id }) => await getOr404(ctx, "scenes", id, "scene"),
 });
 
 export const listScenes = internalQuery({
-  args: { sessionId: v.id("videoSessions") },
-  handler: async (ctx, { sessionId }) => await scenesOf(ctx, sessionId),
+  args: { sessionId: v.string() },
+  handler: async (ctx, { sessionId }) => {
+    const id = ctx.db.normalizeId("videoSessions", sessionId);
+    return id === null ? [] : await scenesOf(ctx, id);
+  },
 });
 
 export const updateScene = internalMutation({
   args: {
-    id: v.id("scenes"),
+    id: v.string(),
     revision: v.number(),
     expectedStatus: v.optional(sceneStatus),
     changes: sceneChanges,
@@ -341,8 +357,8 @@ export const updateScene = internalMutation({
         hint: "versions never skip or repeat: re-read the scene and use its version + 1",
       });
     }
-    await ctx.db.patch(id, { ...toPatch(changes), revision: scene.revision + 1, updatedAt: Date.now() });
-    const updated = (await ctx.db.get(id))!;
+    await ctx.db.patch(scene._id, { ...toPatch(changes), revision: scene.revision + 1, updatedAt: Date.now() });
+    const updated = (await ctx.db.get(scene._id))!;
     if (bumped) {
       if (updated.s3ChunkKey === undefined) {
         fail("invalid_input", `scene version ${updated.version} has no s3ChunkKey`, {
@@ -378,8 +394,8 @@ export const updateScene = internalMutation({
  */
 export const renewLease = internalMutation({
   args: {
-    sceneId: v.optional(v.id("scenes")),
-    sessionId: v.optional(v.id("videoSessions")),
+    sceneId: v.optional(v.string()),
+    sessionId: v.optional(v.string()),
     jobId: v.string(),
     expiresAt: v.number(),
   },
