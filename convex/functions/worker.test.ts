@@ -246,6 +246,28 @@ describe("versions, keys, frames", () => {
     expect(await t.run(async (ctx) => (await ctx.db.query("sceneVersions").collect()).length)).toBe(1);
   });
 
+  test("a scene can be created with its keys and frames; a rendered version is recorded", async () => {
+    const t = newT();
+    const { session } = await fixture(t);
+    const made = await t.mutation(internal.worker.createScene, {
+      sessionId: session._id,
+      index: 5,
+      s3ChunkKey: KEY,
+      version: 1,
+      durationInFrames: 30,
+      startFrame: 0,
+      endFrame: 29,
+      narration: "Hi.",
+    });
+    expect(made).toMatchObject({ status: "queued", version: 1, s3ChunkKey: KEY, durationInFrames: 30, endFrame: 29, revision: 1 });
+    const rows = await t.run(async (ctx) => await ctx.db.query("sceneVersions").collect());
+    expect(rows.map((r) => [r.sceneId, r.version, r.s3ChunkKey])).toEqual([[made._id, 1, KEY]]);
+    await expectKind(t.mutation(internal.worker.createScene, { sessionId: session._id, index: 6, version: 1 }), "invalid_input");
+    await expectKind(t.mutation(internal.worker.createScene, { sessionId: session._id, index: 7, s3SpecKey: "../x.json" }), "invalid_input");
+    await expectKind(t.mutation(internal.worker.createScene, { sessionId: session._id, index: 8, durationInFrames: -3 }), "invalid_input");
+    expect((await t.query(internal.worker.listScenes, { sessionId: session._id })).map((s) => s.index)).toEqual([0, 5]);
+  });
+
   test("keys that could escape a storage root are refused", async () => {
     const t = newT();
     const { scene } = await fixture(t);

@@ -9,7 +9,7 @@
  */
 import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel";
-import { internalMutation, internalQuery, type QueryCtx } from "./_generated/server";
+import { internalMutation, internalQuery, type MutationCtx, type QueryCtx } from "./_generated/server";
 import { quality } from "./schema";
 import { fail, notFound } from "./lib/errors";
 import { validateKey } from "./lib/keys";
@@ -271,19 +271,73 @@ export const settle = internalMutation({
 
 // ----------------------------------------------------------------- scenes
 
+/** Record a rendered version of a scene (its keys, frames and text at that version). */
+async function recordVersion(ctx: MutationCtx, scene: Doc<"scenes">): Promise<void> {
+  if (scene.s3ChunkKey === undefined) {
+    fail("invalid_input", `scene version ${scene.version} has no s3ChunkKey`, {
+      hint: "upload the chunk and set s3ChunkKey in the same write as the new version",
+    });
+  }
+  await ctx.db.insert("sceneVersions", {
+    sceneId: scene._id,
+    sessionId: scene.sessionId,
+    version: scene.version,
+    s3ChunkKey: scene.s3ChunkKey,
+    s3SourceKey: scene.s3SourceKey,
+    s3SpecKey: scene.s3SpecKey,
+    s3SubtitlesKey: scene.s3SubtitlesKey,
+    checksum: scene.checksum,
+    durationInFrames: scene.durationInFrames,
+    title: scene.title,
+    narration: scene.narration,
+    createdAt: scene.updatedAt,
+  });
+}
+
+function checkSceneFields(fields: {
+  s3ChunkKey?: string | null;
+  s3SourceKey?: string | null;
+  s3SpecKey?: string | null;
+  s3SubtitlesKey?: string | null;
+  startFrame?: number;
+  endFrame?: number;
+  durationInFrames?: number;
+}): void {
+  for (const field of ["s3ChunkKey", "s3SourceKey", "s3SpecKey", "s3SubtitlesKey"] as const) {
+    const key = fields[field];
+    if (typeof key === "string") validateKey(key, field);
+  }
+  checkWhole(fields.startFrame, "startFrame", 0);
+  checkWhole(fields.endFrame, "endFrame", -1);
+  checkWhole(fields.durationInFrames, "durationInFrames", 0);
+}
+
 export const createScene = internalMutation({
   args: {
     sessionId: v.string(),
     index: v.number(),
+    status: v.optional(sceneStatus),
     title: v.optional(v.string()),
     narration: v.optional(v.string()),
-    status: v.optional(sceneStatus),
     jobId: v.optional(v.string()),
     leaseExpiresAt: v.optional(v.number()),
+    startFrame: v.optional(v.number()),
+    endFrame: v.optional(v.number()),
+    durationInFrames: v.optional(v.number()),
+    s3ChunkKey: v.optional(v.string()),
+    s3SourceKey: v.optional(v.string()),
+    s3SpecKey: v.optional(v.string()),
+    s3SubtitlesKey: v.optional(v.string()),
+    checksum: v.optional(v.string()),
+    version: v.optional(v.number()),
+    pendingEdit: v.optional(v.string()),
+    errorMessage: v.optional(v.string()),
   },
   handler: async (ctx, args) => {
     const session = await getOr404(ctx, "videoSessions", args.sessionId, "session");
     checkWhole(args.index, "index", 0);
+    checkWhole(args.version, "version", 0);
+    checkSceneFields(args);
     const clash = await ctx.db
       .query("scenes")
       .withIndex("by_session_index", (q) => q.eq("sessionId", session._id).eq("index", args.index))
@@ -303,18 +357,20 @@ export const createScene = internalMutation({
       });
     }
     const id = await ctx.db.insert("scenes", {
-      ...args,
-      status,
-      sessionId: session._id,
-      projectId: session.projectId,
       startFrame: 0,
       endFrame: -1,
       durationInFrames: 0,
       version: 0,
+      ...args,
+      status,
+      sessionId: session._id,
+      projectId: session.projectId,
       updatedAt: Date.now(),
       revision: 1,
     });
-    return (await ctx.db.get(id))!;
+    const scene = (await ctx.db.get(id))!;
+    if (scene.version >= 1) await recordVersion(ctx, scene);
+    return scene;
   },
 });
 
@@ -344,13 +400,7 @@ export const updateScene = internalMutation({
     if (changes.status !== undefined && changes.status !== scene.status) {
       checkTransition("scene", scene.status, changes.status);
     }
-    for (const field of ["s3ChunkKey", "s3SourceKey", "s3SpecKey", "s3SubtitlesKey"] as const) {
-      const key = changes[field];
-      if (typeof key === "string") validateKey(key, field);
-    }
-    checkWhole(changes.startFrame, "startFrame", 0);
-    checkWhole(changes.endFrame, "endFrame", -1);
-    checkWhole(changes.durationInFrames, "durationInFrames", 0);
+    checkSceneFields(changes);
     const bumped = changes.version !== undefined && changes.version !== scene.version;
     if (bumped && changes.version !== scene.version + 1) {
       fail("invalid_input", `scene version must go from ${scene.version} to ${scene.version + 1}, not ${changes.version}`, {
@@ -359,27 +409,7 @@ export const updateScene = internalMutation({
     }
     await ctx.db.patch(scene._id, { ...toPatch(changes), revision: scene.revision + 1, updatedAt: Date.now() });
     const updated = (await ctx.db.get(scene._id))!;
-    if (bumped) {
-      if (updated.s3ChunkKey === undefined) {
-        fail("invalid_input", `scene version ${updated.version} has no s3ChunkKey`, {
-          hint: "upload the chunk and set s3ChunkKey in the same update as the new version",
-        });
-      }
-      await ctx.db.insert("sceneVersions", {
-        sceneId: updated._id,
-        sessionId: updated.sessionId,
-        version: updated.version,
-        s3ChunkKey: updated.s3ChunkKey,
-        s3SourceKey: updated.s3SourceKey,
-        s3SpecKey: updated.s3SpecKey,
-        s3SubtitlesKey: updated.s3SubtitlesKey,
-        checksum: updated.checksum,
-        durationInFrames: updated.durationInFrames,
-        title: updated.title,
-        narration: updated.narration,
-        createdAt: updated.updatedAt,
-      });
-    }
+    if (bumped) await recordVersion(ctx, updated);
     return updated;
   },
 });
