@@ -87,6 +87,10 @@ describe("users, projects, sessions", () => {
     const mine = await t.query(internal.worker.listSessions, { projectId: project._id, statuses: ["idle"] });
     expect(mine.map((s) => s._id)).toEqual([session._id]);
     await expectKind(t.mutation(internal.worker.createSession, { projectId: project._id, status: "ready" }), "invalid_transition");
+    await expectKind(t.mutation(internal.worker.createSession, { projectId: project._id, sceneCount: 0 }), "invalid_input");
+    await expectKind(t.mutation(internal.worker.createSession, { projectId: project._id, version: 0 }), "invalid_input");
+    const full = await t.mutation(internal.worker.createSession, { projectId: project._id, sceneCount: 4, version: 3, title: "T" });
+    expect(full).toMatchObject({ sceneCount: 4, version: 3, title: "T" });
   });
 });
 

@@ -178,9 +178,15 @@ export const createSession = internalMutation({
     sceneCount: v.optional(v.number()),
     jobId: v.optional(v.string()),
     leaseExpiresAt: v.optional(v.number()),
+    version: v.optional(v.number()),
+    durationInFrames: v.optional(v.number()),
+    errorMessage: v.optional(v.string()),
   },
   handler: async (ctx, args) => {
     const project = await getOr404(ctx, "projects", args.projectId, "project");
+    checkWhole(args.version, "version", 1);
+    checkWhole(args.durationInFrames, "durationInFrames", 0);
+    checkWhole(args.sceneCount, "sceneCount", 1);
     const status = args.status ?? "idle";
     if (status !== "idle") checkTransition("session", "idle", status);
     const q = args.quality ?? "final";
@@ -194,7 +200,7 @@ export const createSession = internalMutation({
       width: args.width ?? QUALITY_SIZES[q].width,
       height: args.height ?? QUALITY_SIZES[q].height,
       codec: args.codec ?? "h264",
-      version: 1,
+      version: args.version ?? 1,
       createdAt: now,
       updatedAt: now,
       revision: 1,
