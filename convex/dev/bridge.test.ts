@@ -166,6 +166,22 @@ describe("errors", () => {
   });
 });
 
+describe("deployments", () => {
+  test("/d/<name>/ is another deployment with its own empty data", async () => {
+    const auth = { Authorization: `Convex ${ADMIN}` };
+    const a = client(`${bridge.url}/d/suite-a`);
+    a.setAdminAuth(ADMIN);
+    const user = await a.mutation(m("worker:ensureUser"), { externalId: "only-in-a" });
+    const inA = await fetch(`${bridge.url}/d/suite-a/api/query`, { method: "POST", headers: auth, body: JSON.stringify({ path: "worker:getUser", args: { id: user._id } }) });
+    expect((await inA.json()).status).toBe("success");
+    for (const where of ["/d/suite-b", ""]) {
+      const r = await fetch(`${bridge.url}${where}/api/query`, { method: "POST", headers: auth, body: JSON.stringify({ path: "worker:getUser", args: { id: user._id } }) });
+      expect((await r.json()).errorData?.kind, where).toBe("not_found");
+    }
+    expect((await fetch(`${bridge.url}/d/a.b/api/query`, { method: "POST", body: "{}" })).status).toBe(404);
+  });
+});
+
 describe("concurrency", () => {
   test("parallel compare-and-set writers over HTTP: exactly one wins each revision", async () => {
     const auth = { Authorization: `Convex ${ADMIN}` };

@@ -12,6 +12,9 @@
  * -> 200 {"status": "error", "errorMessage": ..., "errorData"?: ...}   (function errors)
  * -> 4xx {"code": ..., "message": ...}                                (bad requests)
  *
+ * `/d/<name>/api/...` addresses another deployment with its own empty database (made on
+ * first use), so each test can start from nothing without starting another bridge.
+ *
  * Auth: `Authorization: Convex <admin key>` may call internal functions, optionally
  * acting as a user (`Convex <key>:<base64 JSON identity>`, as `setAdminAuth` sends);
  * `Authorization: Bearer <JWT>` is a user, accepted when the bridge has a JWT secret and
@@ -165,7 +168,19 @@ async function readBody(req: IncomingMessage, limit = 8 * 1024 * 1024): Promise<
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (!options.adminKey) throw new Error("the bridge needs an admin key");
   const modules = options.modules ?? modulesOnDisk();
-  const t = convexTest(schema, modules);
+  // One deployment at the root, and more on demand under /d/<name>/ (each with its own
+  // empty database), so test suites get fresh data without starting another bridge.
+  const deployments = new Map<string, ReturnType<typeof convexTest>>();
+  const deployment = (name: string): ReturnType<typeof convexTest> => {
+    let found = deployments.get(name);
+    if (found === undefined) {
+      if (deployments.size >= 1000) throw new HttpError(429, "TooManyDeployments", "at most 1000 deployments per bridge");
+      found = convexTest(schema, modules);
+      deployments.set(name, found);
+    }
+    return found;
+  };
+  const t = deployment("");
   const log = options.log ?? (() => {});
   const issuer = options.issuer ?? "tutor-dev";
 
@@ -212,8 +227,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     throw new HttpError(401, "Unauthenticated", "the Authorization header must be 'Bearer <token>' or 'Convex <admin key>'");
   }
 
-  async function call(endpoint: Kind | "function", body: Record<string, unknown>, authorization?: string): Promise<Record<string, JSONValue>> {
+  async function call(
+    endpoint: Kind | "function",
+    body: Record<string, unknown>,
+    authorization?: string,
+    name = "",
+  ): Promise<Record<string, JSONValue>> {
     const who = caller(authorization);
+    const t = deployment(name);
     if (typeof body.path !== "string") throw new HttpError(400, "BadRequest", "the body needs a string 'path'");
     if (body.format !== undefined && body.format !== "convex_encoded_json" && body.format !== "json") {
       throw new HttpError(400, "BadRequest", `unsupported format ${String(body.format)}`);
@@ -264,7 +285,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     };
     try {
       const url = new URL(req.url ?? "/", "http://bridge");
-      const match = /^\/api\/(query|mutation|action|function)$/.exec(url.pathname);
+      const match = /^(?:\/d\/([A-Za-z0-9_-]{1,64}))?\/api\/(query|mutation|action|function)$/.exec(url.pathname);
       if (url.pathname === "/version" && req.method === "GET") return send(200, { bridge: "tutor-convex-dev" });
       if (!match) throw new HttpError(404, "NotFound", `no route ${req.method} ${url.pathname}`);
       if (req.method !== "POST") throw new HttpError(405, "MethodNotAllowed", "use POST");
@@ -278,7 +299,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (body === null || typeof body !== "object" || Array.isArray(body)) {
         throw new HttpError(400, "BadJsonBody", "the request body must be a JSON object");
       }
-      send(200, await call(match[1] as Kind | "function", body as Record<string, unknown>, req.headers.authorization));
+      send(200, await call(match[2] as Kind | "function", body as Record<string, unknown>, req.headers.authorization, match[1] ?? ""));
     } catch (e) {
       if (e instanceof HttpError) return send(e.status, { code: e.code, message: e.message });
       send(500, { code: "InternalServerError", message: e instanceof Error ? e.message : String(e) });
