@@ -33,6 +33,7 @@ export const sessionChanges = v.object({
   title: nullableString,
   quality: v.optional(quality),
   narrator: nullableString,
+  sceneCount: nullableNumber,
   leaseExpiresAt: nullableNumber,
 });
 
@@ -258,6 +259,7 @@ export const updateSession = internalMutation({
       checkTransition("session", session.status, changes.status);
     }
     checkWhole(changes.durationInFrames, "durationInFrames", 0);
+    checkWhole(changes.sceneCount, "sceneCount", 1);
     if (changes.version !== undefined && changes.version < session.version) {
       fail("invalid_input", `session version cannot go back from ${session.version} to ${changes.version}`);
     }
