@@ -18,7 +18,11 @@ settings.register_profile(
 )
 settings.load_profile("ci" if os.environ.get("CI") else "tutor")
 
-pytest_plugins = ["tests.fixtures.s3server", "tests.fixtures.manim_docs", "tests.fixtures.convex_bridge"]
+pytest_plugins = [
+    "tests.fixtures.s3server",
+    "tests.fixtures.manim_docs",
+    "tests.fixtures.convex_bridge",
+]
 
 
 @pytest.fixture

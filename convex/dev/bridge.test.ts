@@ -141,8 +141,8 @@ describe("errors", () => {
     expect(stale.status).toBe(200);
     expect(stale.json).toMatchObject({ status: "error", errorData: { kind: "conflict", revision: 2, status: "generating_code" } });
     expect(stale.text).toContain('"revision":2.0');
-    const illegal = await post("/api/mutation", { path: "worker:updateScene", args: { id: scene._id, revision: 2.0, changes: { status: "ready" } } }, auth);
-    expect(illegal.json.errorData).toMatchObject({ kind: "invalid_transition", machine: "scene", source: "generating_code", target: "ready" });
+    const illegal = await post("/api/mutation", { path: "worker:updateScene", args: { id: scene._id, revision: 2.0, changes: { status: "uploading" } } }, auth);
+    expect(illegal.json.errorData).toMatchObject({ kind: "invalid_transition", machine: "scene", source: "generating_code", target: "uploading" });
     const invalid = await post("/api/mutation", { path: "worker:updateScene", args: { id: scene._id, revision: 2.0, changes: { status: "done" } } }, auth);
     expect(invalid.json.status).toBe("error");
     expect(invalid.json.errorMessage).toMatch(/Validator|status/);

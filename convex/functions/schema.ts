@@ -45,6 +45,10 @@ export default defineSchema({
     version: v.number(),
     prompt: v.optional(v.string()),
     title: v.optional(v.string()),
+    /** True when the agent planned only an outline (it did not know the topic well). */
+    outline: v.optional(v.boolean()),
+    /** The agent's one-line note about the lesson. */
+    notice: v.optional(v.string()),
     quality: quality,
     narrator: v.optional(v.string()),
     sceneCount: v.optional(v.number()),

@@ -73,6 +73,21 @@ describe("users, projects, sessions", () => {
     expect(await t.query(internal.worker.listSessions, { statuses: [] })).toEqual([]);
   });
 
+  test("updateProject is compare-and-set; deleteProject removes everything in the project", async () => {
+    const t = newT();
+    const { project, session, scene } = await fixture(t);
+    const renamed = await t.mutation(internal.worker.updateProject, { id: project._id, revision: 1, changes: { title: "Algebra", description: "x" } });
+    expect(renamed).toMatchObject({ title: "Algebra", description: "x", revision: 2 });
+    await expectKind(t.mutation(internal.worker.updateProject, { id: project._id, revision: 1, changes: { title: "Old" } }), "conflict");
+    const cleared = await t.mutation(internal.worker.updateProject, { id: project._id, revision: 2, changes: { description: null } });
+    expect(cleared.description).toBeUndefined();
+    expect(await t.mutation(internal.worker.deleteProject, { id: project._id })).toBeNull();
+    await expectKind(t.query(internal.worker.getProject, { id: project._id }), "not_found");
+    await expectKind(t.query(internal.worker.getSession, { id: session._id }), "not_found");
+    await expectKind(t.query(internal.worker.getScene, { id: scene._id }), "not_found");
+    await expectKind(t.mutation(internal.worker.deleteProject, { id: project._id }), "not_found");
+  });
+
   test("sessions get the quality's size and 30 fps; lists are per project, oldest first", async () => {
     const t = newT();
     const { project, session } = await fixture(t);

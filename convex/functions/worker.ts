@@ -33,6 +33,8 @@ export const sessionChanges = v.object({
   title: nullableString,
   quality: v.optional(quality),
   narrator: nullableString,
+  outline: v.optional(v.boolean()),
+  notice: nullableString,
   sceneCount: nullableNumber,
   leaseExpiresAt: nullableNumber,
 });
@@ -162,6 +164,51 @@ export const listProjects = internalQuery({
   },
 });
 
+/** Rename or describe a project, if it is still at `revision` (null clears the description). */
+export const updateProject = internalMutation({
+  args: {
+    id: v.string(),
+    revision: v.number(),
+    changes: v.object({ title: v.optional(v.string()), description: nullableString }),
+  },
+  handler: async (ctx, { id, revision, changes }) => {
+    const project = await getOr404(ctx, "projects", id, "project");
+    if (project.revision !== revision) {
+      fail("conflict", `project '${project._id}' is at revision ${project.revision}, not ${revision}: someone else changed it`, {
+        hint: "re-read the record and decide again",
+        revision: project.revision,
+      });
+    }
+    await ctx.db.patch(project._id, { ...toPatch(changes), revision: project.revision + 1, updatedAt: Date.now() });
+    return (await ctx.db.get(project._id))!;
+  },
+});
+
+/** Delete a project with its sessions, scenes, versions and jobs (stored objects are the caller's). */
+export const deleteProject = internalMutation({
+  args: { id: v.string() },
+  handler: async (ctx, { id }) => {
+    const project = await getOr404(ctx, "projects", id, "project");
+    const sessions = await ctx.db
+      .query("videoSessions")
+      .withIndex("by_project", (q) => q.eq("projectId", project._id))
+      .collect();
+    for (const session of sessions) {
+      for (const table of ["sceneVersions", "jobs"] as const) {
+        const rows = await ctx.db
+          .query(table)
+          .withIndex("by_session", (q) => q.eq("sessionId", session._id))
+          .collect();
+        for (const row of rows) await ctx.db.delete(row._id);
+      }
+      for (const scene of await scenesOf(ctx, session._id)) await ctx.db.delete(scene._id);
+      await ctx.db.delete(session._id);
+    }
+    await ctx.db.delete(project._id);
+    return null;
+  },
+});
+
 // --------------------------------------------------------------- sessions
 
 export const createSession = internalMutation({
@@ -182,6 +229,8 @@ export const createSession = internalMutation({
     version: v.optional(v.number()),
     durationInFrames: v.optional(v.number()),
     errorMessage: v.optional(v.string()),
+    outline: v.optional(v.boolean()),
+    notice: v.optional(v.string()),
   },
   handler: async (ctx, args) => {
     const project = await getOr404(ctx, "projects", args.projectId, "project");

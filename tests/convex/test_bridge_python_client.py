@@ -73,11 +73,11 @@ def test_compare_and_set_and_the_state_machine(convex_bridge: ConvexBridge) -> N
     with pytest.raises(ConvexError) as illegal:
         client.mutation(
             "worker:updateScene",
-            {"id": scene["_id"], "revision": 2.0, "changes": {"status": "ready"}},
+            {"id": scene["_id"], "revision": 2.0, "changes": {"status": "uploading"}},
         )
     assert error_data(illegal)["kind"] == "invalid_transition"
     assert error_data(illegal)["source"] == "generating_code"
-    assert error_data(illegal)["target"] == "ready"
+    assert error_data(illegal)["target"] == "uploading"
     unchanged = client.query("worker:getScene", {"id": scene["_id"]})
     assert (unchanged["revision"], unchanged["status"]) == (2.0, "generating_code")
 

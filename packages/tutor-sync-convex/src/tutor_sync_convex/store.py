@@ -64,6 +64,8 @@ SESSION_FIELDS = frozenset(
         "title",
         "quality",
         "narrator",
+        "outline",
+        "notice",
     }
 )
 SCENE_FIELDS = frozenset(
@@ -263,6 +265,18 @@ class ConvexStore:
         docs = await self._call("query", "worker:listProjects", ownerId=owner_id)
         return [_model(Project, d) for d in docs]
 
+    async def update_project(self, project_id: str, *, revision: int, **changes: Any) -> Project:
+        """Rename or describe a project if it is still at `revision`."""
+        wire = _changes(Project, frozenset({"title", "description"}), changes)
+        doc = await self._call(
+            "mutation", "worker:updateProject", id=project_id, revision=revision, changes=wire
+        )
+        return _model(Project, doc)
+
+    async def delete_project(self, project_id: str) -> None:
+        """Delete a project with its sessions and scenes (stored objects are the caller's)."""
+        await self._call("mutation", "worker:deleteProject", id=project_id)
+
     # ------------------------------------------------------------ sessions
 
     async def create_session(self, session: VideoSession) -> VideoSession:
@@ -288,6 +302,8 @@ class ConvexStore:
             version=session.version,
             durationInFrames=session.duration_in_frames,
             errorMessage=session.error_message,
+            outline=session.outline,
+            notice=session.notice,
         )
         return _model(VideoSession, doc)
 
