@@ -138,6 +138,37 @@ def test_read_only_binds_cover_the_interpreter() -> None:
     assert not covered(os.getcwd()), "the checkout itself is not visible, only its sources"
 
 
+def test_a_checkout_under_tmp_stays_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources under /tmp (a clone there) are bound on top of the sandbox's own /tmp."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tutor_render_manim import bwrap
+
+    root = Path(tempfile.mkdtemp(prefix="tutor-checkout-", dir="/tmp"))
+    try:
+        sources = root / "src"
+        sources.mkdir()
+        (sources / "tutor_probe_mod.py").write_text("VALUE = 'seen'\n")
+        (root / "secret.txt").write_text("not for renders")
+        real = bwrap.read_only_binds
+        monkeypatch.setattr(bwrap, "read_only_binds", lambda: [*real(), (str(sources),) * 2])
+        code = (
+            f"import os, sys; sys.path.insert(0, {str(sources)!r}); import tutor_probe_mod; "
+            f"print(tutor_probe_mod.VALUE, os.path.exists({str(root / 'secret.txt')!r}))"
+        )
+        exe = shutil.which("bwrap")
+        assert exe is not None
+        cmd = bwrap_command(exe, [sys.executable, "-I", "-c", code], env={}, disk_limit=MIB)
+        tmpfs = cmd.index("--tmpfs")
+        assert cmd.index(str(sources)) > tmpfs  # bound after the tmpfs, not hidden by it
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        assert done.stdout.split() == ["seen", "False"], done.stderr
+    finally:
+        shutil.rmtree(root)
+
+
 def test_bwrap_probe_and_boundary_status() -> None:
     info = bwrap_info()
     assert info.ok, info.detail  # set-up installs bubblewrap; this machine runs it

@@ -13,7 +13,8 @@ What the child gets (`bwrap_command`):
   `/tmp` entries, sockets and the host's `/proc` are simply absent;
 - a fresh `/proc` of its own PID namespace, a minimal read-only `/dev`;
 - one writable place, `/tmp`, a tmpfs capped at the render's disk limit, holding the
-  work directory `WORK_DIR`;
+  work directory `WORK_DIR` (and, read-only on top of it, the interpreter or sources
+  when the checkout itself lives under `/tmp`);
 - an empty environment plus what Manim needs (`child_env`).
 
 The binds are locked: the kernel refuses to remount them writable inside the user
@@ -189,13 +190,20 @@ def bwrap_command(
     ]
     if version >= (0, 8):
         args.append("--disable-userns")
-    for src, dest in read_only_binds():
-        args += ["--ro-bind", src, dest]
+    # A checkout or virtual environment under /tmp is bound after the tmpfs that
+    # becomes the sandbox's /tmp, or the tmpfs would hide it (and the interpreter).
+    binds = read_only_binds()
+    inside_tmp = [(s, d) for s, d in binds if _under(d, [SANDBOX_TMP])]
+    for src, dest in binds:
+        if (src, dest) not in inside_tmp:
+            args += ["--ro-bind", src, dest]
     args += _root_links()
     args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
     if disk_limit is not None:
         args += ["--size", str(disk_limit)]
     args += ["--perms", "0700", "--tmpfs", SANDBOX_TMP]
+    for src, dest in inside_tmp:
+        args += ["--ro-bind", src, dest]
     args += ["--perms", "0700", "--dir", WORK_DIR]
     args += ["--remount-ro", "/", "--chdir", WORK_DIR, "--clearenv"]
     for key, value in env.items():
