@@ -28,7 +28,11 @@ EXIT_FAILED = 4
 """The render ran and failed (exception, timeout, resource limit)."""
 
 HELP = """\
-Render one scene to an mp4 in the sandbox (policy, rlimits, no network).
+Render one scene to an mp4 inside the render sandbox.
+
+Layers: the code policy and a runtime guard, then bubblewrap (no network,
+a read-only system, a private /tmp) with CPU, memory and process limits.
+`tutor doctor` shows which of these layers hold on this machine.
 
 Examples:
 
@@ -133,7 +137,7 @@ def render_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Always render.")] = False,
 ) -> None:
-    """Render one scene to an mp4 in the sandbox (policy, rlimits, no network)."""
+    """Render one scene to an mp4 in the render sandbox (the layers are in `HELP`)."""
     if quality not in ("draft", "final"):
         raise typer.BadParameter("--quality must be draft or final")
     if timeout is not None and timeout <= 0:
