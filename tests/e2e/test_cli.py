@@ -120,6 +120,36 @@ def test_generate_show_edit_export_json(tmp_path: Path, tutor_home: Path) -> Non
     shown = json.loads(run("show", "--json", home=tutor_home).stdout)
     assert shown["output"] == str(out2.resolve()), "show reports the last export"
 
+    # Versions and rollback: version 1 comes back as version 4, nothing is rendered.
+    listed = json.loads(run("versions", "2", "--json", home=tutor_home).stdout)
+    assert [(v["version"], v["current"]) for v in listed] == [(1, False), (2, False), (3, True)]
+    assert all(v["title"] for v in listed)
+    table = run("versions", "2", home=tutor_home)
+    assert table.returncode == 0 and "current" in table.stdout
+    back_cmd = next(line for line in table.stdout.splitlines() if " rollback 2 " in line)
+    assert back_cmd.split(": ", 1)[1] == f"TUTOR_HOME={tutor_home} {TUTOR} rollback 2 2"
+    rolled = run("rollback", "2", "1", home=tutor_home)
+    assert rolled.returncode == 0, rolled.stderr
+    again = rolled.stderr.split("join the video again: ", 1)[1].strip()
+    assert (
+        again
+        == f"TUTOR_HOME={tutor_home} {TUTOR} export {view['sessionId']} --out {out2.resolve()}"
+    )
+    now = json.loads(run("show", "--json", home=tutor_home).stdout)["scenes"][1]
+    assert now["version"] == 4 and now["checksum"] == view["scenes"][1]["checksum"]
+    assert now["durationInFrames"] == view["scenes"][1]["durationInFrames"]
+    rejoined = subprocess.run(["bash", "-c", again], capture_output=True, text=True, timeout=600)
+    assert rejoined.returncode == 0, rejoined.stderr
+    assert probe(out2).frames == sum(
+        s["durationInFrames"]
+        for s in json.loads(run("show", "--json", home=tutor_home).stdout)["scenes"]
+    )
+    for bad, expected in ((["rollback", "2", "4"], "pick an older version from 1 to 3"),
+                          (["rollback", "2", "0"], "pick an older version")):  # fmt: skip
+        refused = run(*bad, home=tutor_home)
+        assert refused.returncode == 1 and expected in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+
 
 @pytest.mark.parametrize("kind", ["a file", "under a file", "/proc"])
 def test_a_bad_tutor_home_is_a_two_line_error(kind: str, tmp_path: Path) -> None:
@@ -162,6 +192,9 @@ def test_hints_are_commands_that_work_as_printed(tutor_home: Path) -> None:
         (["generate", "explain limits", "--quality", "ultra"], None, "draft or final"),
         (["edit", "scn_doesnotexist", "make it blue"], None, "scn_doesnotexist"),
         (["retry", "scn_doesnotexist"], None, "scn_doesnotexist"),
+        (["versions", "scn_doesnotexist"], None, "scn_doesnotexist"),
+        (["rollback", "scn_doesnotexist", "1"], None, "scn_doesnotexist"),
+        (["rollback", "2", "one"], None, "Invalid value for 'version'"),
         (["edit", "2", "make it blue"], None, "no session yet"),
         (["show", "ses_doesnotexist"], None, "ses_doesnotexist"),
         (["export", "ses_doesnotexist", "--out", "x.mp4"], None, "ses_doesnotexist"),

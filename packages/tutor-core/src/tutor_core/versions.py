@@ -28,6 +28,8 @@ class SceneVersion(WireModel):
 
     version: int
     current: bool
+    title: str | None = None
+    """The scene's title in this version (from its stored scene document)."""
     chunk_key: str
     subtitles_key: str | None = None
     spec_key: str | None = None
@@ -65,7 +67,12 @@ async def list_versions(store: Store, storage: Storage, scene_id: str) -> list[S
             for name, key in found.items()
             if name == "chunk_key" or await storage.exists(_BUCKETS[name], key)
         }
-        out.append(SceneVersion(version=version, current=version == scene.version, **present))
+        title = None
+        if "spec_key" in present:
+            title = json.loads(await storage.get(Bucket.SOURCES, present["spec_key"])).get("title")
+        out.append(
+            SceneVersion(version=version, current=version == scene.version, title=title, **present)
+        )
     return out
 
 
@@ -89,7 +96,7 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
             f"pick an older version from 1 to {scene.version - 1}"
             if scene.version > 1
             else f"scene {scene_id} has only one version",
-            hint="list them with GET /api/scenes/{id}/versions",
+            hint="the scene's versions list shows which ones are stored",
         )
     old, new = _keys(scene, version), _keys(scene, scene.version + 1)
     if not await storage.exists(Bucket.CHUNKS, old["chunk_key"]):

@@ -1,4 +1,4 @@
-"""Lesson commands: generate, edit, retry, export, sessions, show."""
+"""Lesson commands: generate, edit, retry, versions, rollback, export, sessions, show."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from tutor_core.errors import EditNotUnderstood
 from tutor_core.models import Scene, SceneStatus, SessionStatus, VideoSession
 from tutor_core.settings import Settings
 from tutor_core.tutor import SessionView, Tutor
+from tutor_core.versions import SceneVersion
 
 T = TypeVar("T")
 
@@ -371,6 +372,72 @@ def register(app: typer.Typer) -> None:
             view, resolved = _run(lambda: _with_tutor(_settings(), progress, work))
         _emit(view, as_json, console)
         raise typer.Exit(_exit_code(view, resolved))
+
+    @app.command(rich_help_panel="Lessons")
+    def versions(
+        scene_id: Annotated[str, typer.Argument(help=SCENE_HELP)],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List the versions of one scene (every edit or rollback makes a new one).
+
+        Example: tutor versions 2
+        """
+        console = Console()
+
+        async def work(tutor: Tutor) -> list[SceneVersion]:
+            return await tutor.versions((await tutor.resolve_scene(scene_id)).id)
+
+        items = _run(lambda: _with_tutor(_settings(), None, work))
+        if as_json:
+            sys.stdout.write(json.dumps([v.to_wire() for v in items], indent=2) + "\n")
+            return
+        table = Table(show_header=True, header_style="bold")
+        for col in ("version", "title", ""):
+            table.add_column(col)
+        for v in items:
+            table.add_row(str(v.version), v.title or "", "[green]current[/]" if v.current else "")
+        console.print(table)
+        older = [v.version for v in items if not v.current]
+        if older:
+            back = invocation.command(f"rollback {shlex.quote(scene_id)} {older[-1]}")
+            console.print(
+                f"go back to an older one: {escape(back)}", highlight=False, soft_wrap=True
+            )
+
+    @app.command(rich_help_panel="Lessons")
+    def rollback(
+        scene_id: Annotated[str, typer.Argument(help=SCENE_HELP)],
+        version: Annotated[
+            int, typer.Argument(help="The older version to bring back (`tutor versions SCENE`).")
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Make an older version of a scene current again, without rendering.
+
+        The old version comes back as a new version (n+1): nothing is lost, and you can
+        roll forward the same way.
+
+        Example: tutor rollback 2 1
+        """
+        console = Console(stderr=True)
+
+        async def work(tutor: Tutor) -> tuple[SessionView, str, Path]:
+            scene = await tutor.resolve_scene(scene_id)
+            view = await tutor.rollback(scene.id, version)
+            out = exports.last_export(tutor.settings.home, view.session.id)
+            return view, scene.id, out or _default_out(view)
+
+        view, resolved, out = _run(lambda: _with_tutor(_settings(), None, work))
+        _emit(view, as_json, console)
+        if not as_json:
+            now = next(c for c in view.scenes if c.id == resolved)
+            again = invocation.command(f"export {view.session.id} --out {shlex.quote(str(out))}")
+            console.print(
+                f"scene {now.index + 1} is now version {now.version} (a copy of version "
+                f"{version}); join the video again: {escape(again)}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
     @app.command(rich_help_panel="Lessons")
     def export(
