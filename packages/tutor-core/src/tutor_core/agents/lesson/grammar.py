@@ -192,6 +192,10 @@ def _r_narration(d: Draft, m: re.Match[str]) -> str:
     r"(?:\s+(?:with|using|for|of|where|on)\s+(?P<nums>.+))?$"
 )
 @_rule(r"^(?:use|try|with)\s+(?:the\s+)?(?:numbers|values)\s+(?P<nums>.+)$")
+@_rule(
+    r"^(?:change|redo|replace|update|rework|do)\s+(?:the\s+)?(?:worked\s+)?example\s+"
+    r"(?:again\s+)?(?:to|with|using|for|into)\s+(?:the\s+)?(?:numbers\s+|values\s+)?(?P<nums>.+)$"
+)
 def _r_example(d: Draft, m: re.Match[str]) -> str:
     text = m.group("nums") or ""
     numbers = parse_numbers(text)

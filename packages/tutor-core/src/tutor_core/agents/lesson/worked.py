@@ -4,6 +4,10 @@ The scene keeps what it had, then its narration goes on with the example, and ea
 part on screen turns into a part of the example (a transform, so the example takes
 over the same place on screen instead of squeezing in beside it). Parts the example
 does not need fade out; parts it adds get places of their own.
+
+On a worked example's own scene ("Worked example: 3, 4, 5"), the example is done
+again with the new numbers instead: the scene, its title and its narration become
+the new example.
 """
 
 from __future__ import annotations
@@ -27,8 +31,20 @@ def parse_numbers(text: str) -> tuple[float, ...]:
     return tuple(float(n) for n in _NUMBER.findall(text))
 
 
+EXAMPLE_TITLE = "worked example"
+"""How the title of a worked example's own scene starts (compared lower-case)."""
+
+
+def is_example_scene(d: Draft) -> bool:
+    """Whether the scene is a worked example of its topic (its title says so)."""
+    return (d.title or "").lower().startswith(EXAMPLE_TITLE)
+
+
 def add_example(d: Draft, numbers: tuple[float, ...]) -> str:
-    """Append the scene's topic's worked example, for these numbers (or its own)."""
+    """Append the scene's topic's worked example, for these numbers (or its own).
+
+    On a worked example's own scene the example is redone with the numbers instead.
+    """
     topic = d.topic
     if topic is None or topic.example is None:
         raise EditNotUnderstood(
@@ -44,8 +60,17 @@ def add_example(d: Draft, numbers: tuple[float, ...]) -> str:
             hint=f"give {topic.example_help}: "
             f"'add an example with numbers {topic.example_numbers}'",
         ) from None
-    _merge(d, example.elements, example.animations, example.sentences, topic)
     shown = ", ".join(_fmt(n) for n in given)
+    if is_example_scene(d):
+        d.data["elements"] = [el.model_dump() for el in example.elements]
+        d.data["animations"] = [a.model_dump() for a in example.animations]
+        d.narration = " ".join(example.sentences)
+        if d.data.get("title"):
+            d.data["title"] = example.title
+        d.title = example.title
+        d.retimed = True
+        return f"redid the worked example with {shown}"
+    _merge(d, example.elements, example.animations, example.sentences, topic)
     return f"added a worked example ({shown})"
 
 
@@ -80,8 +105,8 @@ def _merge(
         raise EditNotUnderstood(
             f"this scene has {len(data['elements'])} parts and the example needs "
             f"{len(elements)}: more than the {MAX_ELEMENTS} a scene can hold",
-            hint="add the example to a scene with less on it, e.g. the worked example's own "
-            "scene or the recap",
+            hint="add the example to a scene with less on it, or redo the worked example's "
+            "own scene with these numbers",
         )
     start = d.sentence_count()
     # Ids of the example's parts must not clash with the scene's.
