@@ -9,6 +9,7 @@ APT_PACKAGES=(
   texlive-latex-base dvisvgm                 # LaTeX for equations (MathTex)
   util-linux                                 # unshare: network isolation of renders
   bubblewrap                                 # bwrap: the OS boundary around every render
+  chromium                                   # the web app's browser tests (driven by playwright-core)
 )
 
 missing=()

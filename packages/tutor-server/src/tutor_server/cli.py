@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from typing import Annotated
@@ -32,7 +33,7 @@ def serve(
     from tutor_core.logs import configure_logging
     from tutor_core.tutor import LOCAL_USER
     from tutor_server.app import create_app
-    from tutor_server.settings import ServerSettings
+    from tutor_server.settings import ServerSettings, is_real_secret
     from tutor_server.tokens import create_token
 
     if local and host not in LOOPBACK:
@@ -42,7 +43,8 @@ def serve(
         )
     overrides: dict[str, object] = {"host": host, "port": port, "local_mode": local}
     token = None
-    if local:
+    if local and not is_real_secret(os.environ.get("TUTOR_SECRET_KEY")):
+        # A one-off secret, unless one is given to share with a web app on this machine.
         overrides["secret_key"] = secrets.token_urlsafe(48)
     settings = ServerSettings(**overrides)  # type: ignore[arg-type]
     app = create_app(settings)
