@@ -1,5 +1,5 @@
 # tutor — the two commands: `make demo` and `make test`. Both do all the set-up.
-.PHONY: setup test test-fast test-convex lint typecheck demo clean bench
+.PHONY: setup test test-fast test-convex lint typecheck demo clean bench web web-test
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,8 +12,13 @@ lint: setup
 	$(VENV)/bin/ruff check packages tests bench examples scripts
 	$(VENV)/bin/ruff format --check packages tests bench examples scripts
 	$(VENV)/bin/mypy packages/*/src
+	cd frontend && NEXT_TELEMETRY_DISABLED=1 npx --no-install next typegen >/dev/null && npx --no-install tsc --noEmit
 
-test: lint test-convex
+# The web app's unit tests (vitest); its browser tests run in pytest (tests/web).
+web-test: setup
+	cd frontend && npx --no-install vitest run
+
+test: lint test-convex web-test
 	$(VENV)/bin/pytest
 
 # Convex functions: TypeScript typecheck, then the vitest + convex-test suite.
@@ -24,7 +29,11 @@ test-fast: setup
 	$(VENV)/bin/pytest -m "not slow"
 
 clean:
-	rm -rf $(VENV) out convex/node_modules
+	rm -rf $(VENV) out convex/node_modules frontend/node_modules frontend/.next frontend/test-artifacts
+
+# The web app: the server and the app on loopback, one URL to open (Ctrl-C stops both).
+web: setup
+	@bash scripts/web.sh
 
 # The main job: a real narrated video from a prompt, embedded defaults, no services, no API key.
 DEMO_PROMPT ?= explain the Pythagorean theorem in 4 scenes

@@ -39,7 +39,7 @@ fi
 # committed lock file; reinstalled only when the lock file changed.
 NODE_MAJOR_MIN=20
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "setup: Node.js $NODE_MAJOR_MIN+ with npm is needed for convex/ (install it from your distribution or nodejs.org)" >&2
+  echo "setup: Node.js $NODE_MAJOR_MIN+ with npm is needed for convex/ and frontend/ (install it from your distribution or nodejs.org)" >&2
   exit 1
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
@@ -53,6 +53,15 @@ if [ ! -f "$node_stamp" ] || [ "$(cat "$node_stamp")" != "$node_digest" ]; then
   echo "setup: installing convex/ node modules (npm ci)"
   (cd convex && npm ci --no-audit --no-fund --loglevel=error)
   echo "$node_digest" > "$node_stamp"
+fi
+
+# The web app's packages (frontend/), exactly as locked (no registry addresses in the lock file).
+web_stamp=frontend/node_modules/.tutor-setup-stamp
+web_digest=$(cat frontend/package.json frontend/package-lock.json | sha256sum | cut -d' ' -f1)
+if [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_digest" ]; then
+  echo "setup: installing the web app's packages (npm ci)"
+  (cd frontend && NEXT_TELEMETRY_DISABLED=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$web_digest" > "$web_stamp"
 fi
 
 # Reinstall only when a dependency declaration changed.

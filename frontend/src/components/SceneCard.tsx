@@ -170,7 +170,7 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
         <input
           id={`${id}-edit`}
           value={prompt}
-          placeholder="Change this scene, e.g. make the triangle blue"
+          placeholder="e.g. make the triangle blue"
           onChange={(e) => setPrompt(e.target.value)}
           disabled={!canEdit || pending !== null}
           aria-invalid={fieldError ? true : undefined}
