@@ -135,9 +135,7 @@ def test_the_whole_path_in_a_real_browser(web_stack: Stack) -> None:
     result = subprocess.run(
         ["node", "e2e/app.e2e.mjs"],
         cwd=FRONTEND,
-        env=_node_env(
-            WEB_URL=web_stack.web, ARTIFACTS=str(ARTIFACTS), CHROMIUM_PATH=str(CHROMIUM)
-        ),
+        env=_node_env(WEB_URL=web_stack.web, ARTIFACTS=str(ARTIFACTS), CHROMIUM_PATH=str(CHROMIUM)),
         capture_output=True,
         text=True,
         timeout=E2E_SECONDS,
@@ -169,10 +167,48 @@ def test_the_app_answers_signed_out_requests_without_leaking(web_stack: Stack) -
         api = client.get("/api/tutor/projects")
         assert api.status_code == 401 and api.json()["error"] == "Unauthorized"
         # The session cookie is the only credential: a forged one is refused.
-        forged = client.get(
-            "/api/tutor/projects", cookies={"next-auth.session-token": "eyJhbGciOiJub25lIn0.e30."}
+        forged = httpx.Client(
+            base_url=web_stack.web,
+            timeout=30.0,
+            cookies={"next-auth.session-token": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."},
         )
-        assert forged.status_code == 401
+        with forged:
+            assert forged.get("/api/tutor/projects").status_code == 401
         # No API token in any page the browser gets.
         signin = client.get("/signin").text
         assert helpers.SECRET not in signin and "Bearer" not in signin
+
+
+def test_providers_follow_their_env_vars_and_local_sign_in_needs_local_mode(
+    built_app: Path, web_stack: Stack, tmp_path: Path
+) -> None:
+    """A shared deployment: GitHub when configured, never the local sign-in."""
+    port = helpers.free_port()
+    web = f"http://127.0.0.1:{port}"
+    env = _node_env(
+        TUTOR_API_URL=web_stack.api,
+        TUTOR_SECRET_KEY=helpers.SECRET,
+        NEXTAUTH_URL=web,
+        NEXTAUTH_SECRET="n" * 40,
+        GITHUB_ID="gh-client",
+        GITHUB_SECRET="gh-secret",
+        # Local mode asked for, but the API is not on loopback: refused.
+        TUTOR_LOCAL="1",
+    )
+    env["TUTOR_API_URL"] = "http://tutor-api.internal:8000"
+    cmd = ["node", "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", str(port)]
+    app = _start_in(built_app, cmd, env, tmp_path / "app.log")
+    try:
+        _wait(f"{web}/signin", app, "next start")
+        providers = httpx.get(f"{web}/api/auth/providers", timeout=30.0).json()
+        assert set(providers) == {"github"}
+        page = httpx.get(f"{web}/signin", timeout=30.0).text
+        assert "Continue with <!-- -->GitHub" in page or "Continue with GitHub" in page
+        assert "Your name on this computer" not in page and "Google" not in page
+        # The credentials callback does not exist without local mode.
+        forged = httpx.post(f"{web}/api/auth/callback/local", data={"name": "alice"}, timeout=30.0)
+        assert forged.status_code != 200 or "session-token" not in forged.headers.get(
+            "set-cookie", ""
+        )
+    finally:
+        helpers.stop(app.proc)
