@@ -209,6 +209,11 @@ try {
       if (!firstPlayableShot && scenes.some((s) => s.status === "ready") && scenes.some((s) => s.status !== "ready")) {
         firstPlayableShot = true;
         await screenshot(page, "lesson-rendering");
+        // A scene still rendering shows its placeholder card in the player.
+        const waiting = scenes.find((s) => s.status !== "ready");
+        await page.locator(`li[data-scene-index="${waiting.index}"] .scene-seek`).click();
+        await page.locator(".player-frame").getByText(`Scene ${waiting.index + 1} of 3`).waitFor({ timeout: 5000 }).catch(() => {});
+        await screenshot(page, "lesson-placeholder");
       }
       return scenes.length === 3 && scenes.every((s) => s.status === "ready");
     },

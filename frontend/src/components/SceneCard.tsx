@@ -121,7 +121,7 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
       data-scene-version={scene.version}
     >
       <div className="scene-top">
-        <button type="button" className="scene-seek" onClick={onSeek} disabled={!scene.chunkUrl && scene.status !== "error"} aria-describedby={`${id}-meta`}>
+        <button type="button" className="scene-seek" onClick={onSeek} aria-describedby={`${id}-meta`}>
           <span className="scene-num" aria-hidden="true">
             {scene.index + 1}
           </span>
