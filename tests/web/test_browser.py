@@ -212,3 +212,47 @@ def test_providers_follow_their_env_vars_and_local_sign_in_needs_local_mode(
         )
     finally:
         helpers.stop(app.proc)
+
+
+def test_a_failed_scene_shows_its_error_and_retries(
+    built_app: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A server whose scene timeout no render meets: the failure and Retry, in the browser."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"no chromium at {CHROMIUM}: run `make setup` as root (apt chromium)")
+    home = tmp_path_factory.mktemp("retry-home")
+    logs = tmp_path_factory.mktemp("retry-logs")
+    api_port, web_port = helpers.free_port(), helpers.free_port()
+    env = helpers.base_env(home, TUTOR_SCENE_TIMEOUT="0.01")
+    server = helpers.start(
+        helpers.tutor_cmd("serve", "--port", str(api_port)), env, logs / "server.log"
+    )
+    app: helpers.Proc | None = None
+    try:
+        api, web = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
+        _wait(f"{api}/readyz", server, "tutor serve")
+        app_env = _node_env(
+            TUTOR_API_URL=api, TUTOR_SECRET_KEY=helpers.SECRET, TUTOR_LOCAL="1", NEXTAUTH_URL=web
+        )
+        cmd = ["node", "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1"]
+        app = _start_in(built_app, [*cmd, "-p", str(web_port)], app_env, logs / "app.log")
+        _wait(f"{web}/signin", app, "next start")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            ["node", "e2e/retry.e2e.mjs"],
+            cwd=FRONTEND,
+            env=_node_env(WEB_URL=web, ARTIFACTS=str(ARTIFACTS), CHROMIUM_PATH=str(CHROMIUM)),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        print(result.stdout)
+        assert result.returncode == 0, (
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}\n"
+            f"server log:\n{server.text()[-3000:]}"
+        )
+        assert "retried under job" in result.stdout
+    finally:
+        if app is not None:
+            helpers.stop(app.proc)
+        helpers.stop(server.proc)
