@@ -256,3 +256,41 @@ def test_a_failed_scene_shows_its_error_and_retries(
         if app is not None:
             helpers.stop(app.proc)
         helpers.stop(server.proc)
+
+
+def _signed_in(web: str, name: str) -> httpx.Client:
+    """An HTTP client signed in through Auth.js's local credentials flow (as the form does)."""
+    client = httpx.Client(base_url=web, timeout=30.0)
+    csrf = client.get("/api/auth/csrf").json()["csrfToken"]
+    answer = client.post(
+        "/api/auth/callback/local",
+        data={"csrfToken": csrf, "name": name, "callbackUrl": "/projects", "json": "true"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert any("session-token" in c for c in client.cookies), dict(client.cookies)
+    return client
+
+
+def test_writes_through_the_proxy_only_come_from_the_app_itself(web_stack: Stack) -> None:
+    client = _signed_in(web_stack.web, "dave")
+    try:
+        assert client.get("/api/tutor/projects").status_code == 200
+        body = {"title": "Cross-site"}
+        for headers in (
+            {"Origin": "https://evil.example"},
+            {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+            {"Sec-Fetch-Site": "same-site"},
+            {},
+        ):
+            refused = client.post("/api/tutor/projects", json=body, headers=headers)
+            assert refused.status_code == 403, (headers, refused.text)
+            assert refused.json()["error"] == "Forbidden"
+        assert client.get("/api/tutor/projects").json() == [], "a refused write recorded nothing"
+        made = client.post("/api/tutor/projects", json=body, headers={"Origin": web_stack.web})
+        assert made.status_code == 201, made.text
+        same = client.post(
+            "/api/tutor/projects", json={"title": "Same"}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+        assert same.status_code == 201
+    finally:
+        client.close()

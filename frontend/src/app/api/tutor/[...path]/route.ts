@@ -34,7 +34,33 @@ const RESPONSE_HEADERS = [
 
 type Context = { params: Promise<{ path: string[] }> };
 
+/**
+ * Writes only from this app's own pages: the session cookie would ride along on a form
+ * another site posts here, so a write must say it comes from our origin.
+ */
+function fromOurOrigin(request: NextRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site) return site === "same-origin";
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  let expected = request.nextUrl.origin;
+  try {
+    if (process.env.NEXTAUTH_URL) expected = new URL(process.env.NEXTAUTH_URL).origin;
+  } catch {
+    // A malformed NEXTAUTH_URL is reported by Auth.js itself; keep the request's origin.
+  }
+  return origin === expected;
+}
+
 async function proxy(request: NextRequest, context: Context): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD" && !fromOurOrigin(request)) {
+    return errorJson(
+      403,
+      "Forbidden",
+      "changes are only accepted from this app's own pages",
+      "use the app in your browser; scripts should call the tutor API with a token",
+    );
+  }
   const user = await currentUser();
   if (!user) {
     return errorJson(401, "Unauthorized", "you are signed out", "sign in again at /signin");
