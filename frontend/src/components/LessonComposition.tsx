@@ -60,7 +60,7 @@ function Captions({ cues, fps }: { cues: Cue[]; fps: number }) {
   const text = cueTextAt(cues, frame / fps);
   if (!text) return null;
   return (
-    <AbsoluteFill style={{ justifyContent: "flex-end", alignItems: "center", padding: "0 6% 16%" }}>
+    <AbsoluteFill style={{ justifyContent: "flex-end", alignItems: "center", padding: "0 6% 11%" }}>
       <div className="comp-caption">{text}</div>
     </AbsoluteFill>
   );

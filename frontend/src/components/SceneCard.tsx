@@ -50,7 +50,6 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
     }
     setPending(null);
     if (versionsOpen) void loadVersions();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scene, pending]);
 
   async function edit(event: React.FormEvent) {
