@@ -105,6 +105,32 @@ class StoreContract:
         assert await store.list_scenes(second.id) == []
 
     @pytest.mark.anyio
+    async def test_usage_and_fallback_are_kept(self, store: Store) -> None:
+        session, scenes = await seed(store, scenes=1)
+        fresh = await store.get_scene(scenes[0].id)
+        assert (fresh.tokens, fresh.cost_usd, fresh.fallback) == (None, None, False)
+        scene = await store.update_scene(
+            scenes[0].id,
+            revision=1,
+            expected_status=Sc.QUEUED,
+            tokens=1234,
+            cost_usd=0.0125,
+            fallback=True,
+        )
+        again = await store.get_scene(scene.id)
+        assert (again.tokens, again.cost_usd, again.fallback) == (1234, 0.0125, True)
+        updated = await store.update_session(
+            session.id,
+            revision=session.revision,
+            expected_status=session.status,
+            plan_tokens=321,
+            plan_cost_usd=0.002,
+        )
+        assert (updated.plan_tokens, updated.plan_cost_usd) == (321, 0.002)
+        stored = await store.get_session(session.id)
+        assert (stored.plan_tokens, stored.plan_cost_usd) == (321, 0.002)
+
+    @pytest.mark.anyio
     async def test_missing_records_are_not_found_with_a_hint(self, store: Store) -> None:
         session, scenes = await seed(store)
         for call in (

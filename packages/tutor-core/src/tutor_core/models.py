@@ -118,6 +118,10 @@ class VideoSession(WireModel):
     """The agent's one-line note about the lesson (from `LessonPlan.notice`)."""
     quality: Quality = "final"
     narrator: str | None = None
+    plan_tokens: int | None = None
+    """Model tokens spent planning the lesson (the scenes count their own)."""
+    plan_cost_usd: float | None = Field(default=None, ge=0)
+    """Estimated cost of planning in USD; None when unknown."""
     created_at: float = Field(default_factory=now_ms)
     updated_at: float = Field(default_factory=now_ms)
     revision: int = 1
@@ -159,6 +163,14 @@ class Scene(WireModel):
     narration: str | None = None
     pending_edit: str | None = None
     """An edit instruction that failed; `retry` runs it again."""
+    fallback: bool = False
+    """True when the current version is a simple title card standing in for a scene that
+    could not be made (`error_message` says why); `retry` makes the planned scene again."""
+    tokens: int | None = None
+    """Model tokens (prompt + completion) spent on this scene so far, every version,
+    repair and edit included; None when its agent uses no model."""
+    cost_usd: float | None = Field(default=None, ge=0)
+    """Estimated cost of those tokens in USD; None when unknown (no prices configured)."""
     updated_at: float = Field(default_factory=now_ms)
     revision: int = 1
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import anyio
 
-from tutor_core import keys, media, plugins, states, timeline
+from tutor_core import keys, media, plugins, states, timeline, usage
 from tutor_core.errors import (
     AgentError,
     Busy,
@@ -207,7 +207,8 @@ class Pipeline:
         keeper.hold_session(session.id)
         log.info("generate session %s (%d scenes)", session_id, count)
         try:
-            plan = await self.agent.plan(session.prompt or "", count)
+            with usage.metering() as meter:
+                plan = await self.agent.plan(session.prompt or "", count)
             await self._retrying(
                 lambda: self.storage.put(
                     Bucket.SOURCES,
@@ -225,6 +226,7 @@ class Pipeline:
                     title=plan.title,
                     outline=plan.outline,
                     notice=plan.notice,
+                    **_usage_changes(meter, "plan_tokens", "plan_cost_usd", None, None),
                 ),
             )
             scenes = await self._create_scenes(session, plan, range(len(plan.scenes)))
@@ -332,10 +334,13 @@ class Pipeline:
         scene = await self._take_over_if_stale(await self.store.get_scene(scene_id))
         _check_retryable(scene)
         log.info("retry scene %s", scene_id)
+        # A fallback is ready (it plays) but stands in for the planned scene: retrying
+        # writes the planned scene again, as the next version.
+        target = _Sc.GENERATING_CODE if scene.status == _Sc.READY else _Sc.QUEUED
         return await self._run_one(
             scene,
             check=_check_retryable,
-            target=_Sc.QUEUED,
+            target=target,
             changes={},
             instruction=scene.pending_edit,
         )
@@ -649,8 +654,8 @@ class Pipeline:
         try:
             with lost:
                 async with self._limiter:
-                    with anyio.fail_after(self.settings.scene_timeout):
-                        await self._make_scene(scene.id, plan, instruction)
+                    with anyio.fail_after(self.settings.scene_timeout), usage.metering() as meter:
+                        await self._make_scene(scene.id, plan, instruction, meter)
             if lost.cancelled_caught:
                 log.warning("scene %s was taken over by another job; this job let it go", scene.id)
         except EditNotUnderstood as refusal:
@@ -737,7 +742,11 @@ class Pipeline:
                 return
 
     async def _make_scene(
-        self, scene_id: str, plan: LessonPlan | None, instruction: str | None
+        self,
+        scene_id: str,
+        plan: LessonPlan | None,
+        instruction: str | None,
+        meter: usage.Meter | None = None,
     ) -> None:
         scene = await self.store.get_scene(scene_id)
         keeper = _keeper()
@@ -751,6 +760,8 @@ class Pipeline:
         if scene.status == _Sc.QUEUED:
             scene = await self._scene_status(scene, _Sc.GENERATING_CODE, error_message=None)
         workdir = Path(tempfile.mkdtemp(prefix=f"tutor-scene-{scene.index}-"))
+        source: SceneSource | None
+        unwritten: TutorError | None = None
         try:
             if instruction is not None:
                 doc = await self._load_document(scene)
@@ -762,15 +773,23 @@ class Pipeline:
                 narration_text = edit.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 source = self._fit_to_narration(edit.source, narration)
-            elif scene.version == 0:  # first render: the agent writes it from the plan
+            elif scene.version == 0 or scene.fallback:
+                # First render (or a retried fallback): the agent writes it from the plan.
                 plan = plan or await self._load_plan(session)
                 planned = plan.scenes[scene.index]
                 title, narration_text = planned.title, planned.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
-                written = await self.agent.write(
-                    plan, scene.index, narration_seconds=narration.duration + TAIL_SECONDS
-                )
-                source = self._fit_to_narration(written, narration)
+                try:
+                    written = await self.agent.write(
+                        plan, scene.index, narration_seconds=narration.duration + TAIL_SECONDS
+                    )
+                except AgentError as exc:
+                    # The agent could not write it at all (e.g. no code it wrote passed
+                    # its checks): like a render that repairs could not fix.
+                    written = None
+                    unwritten = exc
+                    log.warning("agent could not write scene %s: %s", scene.id, exc.message)
+                source = self._fit_to_narration(written, narration) if written is not None else None
             else:  # re-render the current version's document
                 doc = await self._load_document(scene)
                 title, narration_text = doc.title, doc.narration
@@ -778,9 +797,15 @@ class Pipeline:
                 source = self._fit_to_narration(doc.source, narration)
 
             scene = await self._scene_status(scene, _Sc.RENDERING)
-            result, source, scene = await self._render_with_repair(
-                scene, source, title, narration, workdir, session.quality
-            )
+            if source is None:
+                assert unwritten is not None
+                result, source, scene = await self._fall_back(
+                    scene, unwritten, title, narration, workdir, session.quality
+                )
+            else:
+                result, source, scene = await self._render_with_repair(
+                    scene, source, title, narration, workdir, session.quality
+                )
 
             chunk = workdir / "chunk.mp4"
             await anyio.to_thread.run_sync(lambda: media.mux(result.path, narration.audio, chunk))
@@ -827,7 +852,9 @@ class Pipeline:
                 duration_in_frames=info.frames,
                 pending_edit=None,
                 error_message=scene.error_message,
+                fallback=_is_fallback(source),
                 lease_expires_at=None,
+                **_usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd),
             )
             log.info("scene %s v%d ready (%d frames)", scene.id, version, info.frames)
         finally:
@@ -874,17 +901,35 @@ class Pipeline:
                 source = self._fit_to_narration(source, narration)
                 scene = await self._scene_status(scene, _Sc.RENDERING)
         assert last is not None
+        return await self._fall_back(scene, last, title, narration, workdir, quality)
+
+    async def _fall_back(
+        self,
+        scene: Scene,
+        failure: TutorError,
+        title: str,
+        narration: Narration,
+        workdir: Path,
+        quality: Any,
+    ) -> tuple[RenderResult, SceneSource, Scene]:
+        """Render a title card in place of a scene that could not be made (or re-raise)."""
         # A fallback only stands in for a scene that never rendered; an edit that fails
         # keeps the previous version instead.
         if not self.settings.fallback_scenes or scene.version > 0:
-            raise last
+            raise failure
+        request = RenderRequest(
+            quality=quality, out_dir=workdir / "render", timeout=self.settings.render_timeout
+        )
         fallback = self._fallback_source(title, narration)
         result = await self._render(fallback, request)
         self.stats.fallbacks += 1
         scene = await self._scene_status(
             scene,
             scene.status,
-            error_message=f"showing a simplified scene; the planned one failed: {last.message}",
+            error_message=(
+                f"showing a simplified scene; the planned one failed: {failure.message} "
+                f"(`tutor retry {scene.id}` makes the planned scene again)"
+            ),
         )
         return result, fallback, scene
 
@@ -1232,7 +1277,30 @@ def _check_editable(scene: Scene) -> None:
         )
 
 
+def _is_fallback(source: SceneSource) -> bool:
+    """True for the title card `_fallback_source` makes."""
+    return isinstance(source, SpecSource) and [e.id for e in source.spec.elements] == [FALLBACK_ID]
+
+
+def _usage_changes(
+    meter: usage.Meter | None,
+    tokens_field: str,
+    cost_field: str,
+    tokens: int | None,
+    cost: float | None,
+) -> dict[str, Any]:
+    """Store changes that add what `meter` counted to a record's tokens and cost."""
+    if meter is None or meter.requests == 0:
+        return {}
+    return {
+        tokens_field: (tokens or 0) + meter.tokens,
+        cost_field: usage.add_cost(cost, meter.cost_usd),
+    }
+
+
 def _check_retryable(scene: Scene) -> None:
+    if scene.status == _Sc.READY and scene.fallback:
+        return  # a fallback stands in for the planned scene: it may be made again
     if scene.status in states.BUSY_SCENE:
         raise Busy(
             f"scene {scene.index + 1} ({scene.id}) is busy ({scene.status.value}) "

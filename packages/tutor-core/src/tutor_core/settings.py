@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tutor_core.errors import ConfigurationError
@@ -108,6 +108,29 @@ class Settings(BaseSettings):
     """Base URL that serves local storage (set by the server); default `file://` URLs."""
     cache_dir: Path | None = None
     """Render and audio caches; default `<home>/cache`."""
+    openai_base_url: str | None = None
+    """Base URL of the OpenAI-compatible endpoint of the `openai` agent, with its `/v1`
+    (OpenAI, or a local Ollama / vLLM / llama.cpp server)."""
+    openai_api_key: SecretStr | None = None
+    """API key sent as a bearer token (local servers usually need none)."""
+    openai_model: str | None = None
+    """Model name on that endpoint, e.g. `gpt-4.1-mini` or `qwen2.5-coder:14b`."""
+    openai_timeout: float = Field(default=120.0, gt=0, le=3600)
+    """Seconds one request to the endpoint may take."""
+    openai_max_attempts: int = Field(default=3, ge=1, le=10)
+    """Attempts per request (rate limits, server errors) and per piece of scene code
+    (code that fails `validate_scene` is sent back to the model with the problems)."""
+    openai_max_tool_calls: int = Field(default=12, ge=0, le=100)
+    """Documentation tool calls (search_docs, get_api, validate_scene...) the model may
+    make while writing one scene."""
+    openai_mcp_servers: list[str] = Field(default_factory=lambda: ["tutor-manim-mcp"])
+    """MCP servers the agent consults for Manim documentation: commands started over
+    stdio (JSON list, e.g. `["tutor-manim-mcp"]`), or `["inprocess"]` to read the same
+    docs index in this process. One of them must offer `validate_scene`."""
+    openai_input_price: float | None = Field(default=None, ge=0)
+    """USD per million prompt tokens, for cost estimates (unset: cost unknown)."""
+    openai_output_price: float | None = Field(default=None, ge=0)
+    """USD per million completion tokens, for cost estimates (unset: cost unknown)."""
     allow_unsandboxed_code: bool = False
     """Render generated scene code even where the OS boundary around renders (bubblewrap)
     cannot run; then only the code policy, the runtime guard and rlimits stand between

@@ -24,7 +24,7 @@ from typing import Any
 import anyio
 from pydantic import BaseModel, ConfigDict
 
-from tutor_core import plugins, states, versions
+from tutor_core import plugins, states, usage, versions
 from tutor_core.errors import Busy, InvalidInput, NotFound, TutorError
 from tutor_core.interfaces import Agent, Bucket, JobQueue, Narrator, Renderer, Storage, Store
 from tutor_core.leases import is_stale
@@ -70,6 +70,21 @@ class SessionView(BaseModel):
     scenes: list[SceneView]
     output: Path | None = None
 
+    @property
+    def tokens(self) -> int | None:
+        """Model tokens of the whole lesson: planning plus every scene (None: no model)."""
+        counts = [self.session.plan_tokens, *(c.tokens for c in self.scenes)]
+        known = [n for n in counts if n is not None]
+        return sum(known) if known else None
+
+    @property
+    def cost_usd(self) -> float | None:
+        """Estimated cost of the whole lesson in USD (None when unknown)."""
+        total: float | None = self.session.plan_cost_usd
+        for c in self.scenes:
+            total = usage.add_cost(total, c.cost_usd)
+        return total
+
     def to_json(self) -> dict[str, Any]:
         """The object `--json` prints: camelCase, one entry per scene."""
         s = self.session
@@ -86,6 +101,8 @@ class SessionView(BaseModel):
             "errorMessage": s.error_message,
             "outline": s.outline,
             "notice": s.notice,
+            "tokens": self.tokens,
+            "costUsd": self.cost_usd,
             "scenes": [
                 {
                     "id": c.id,
@@ -98,6 +115,9 @@ class SessionView(BaseModel):
                     "endFrame": c.end_frame,
                     "durationInFrames": c.duration_in_frames,
                     "errorMessage": c.error_message,
+                    "fallback": c.fallback,
+                    "tokens": c.tokens,
+                    "costUsd": c.cost_usd,
                     "chunkUrl": c.s3_chunk_url,
                     "subtitlesUrl": c.s3_subtitles_url,
                 }
