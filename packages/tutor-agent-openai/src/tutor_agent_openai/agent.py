@@ -281,7 +281,8 @@ class OpenAIAgent:
                     return source
                 self.rejected += 1
                 problem = "validate_scene refused the code:\n" + report.feedback()
-            last = problem.splitlines()[0] if len(problem) < 200 else problem[:200]
+            last = " ".join(problem.split())
+            last = last if len(last) <= 300 else last[:300] + "..."
             log.info("%s: attempt %d refused: %s", what, attempt, last)
             messages += [
                 {"role": "assistant", "content": answer.model_dump_json()},

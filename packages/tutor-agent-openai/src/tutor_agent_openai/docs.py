@@ -169,6 +169,27 @@ async def open_docs(servers: Sequence[str], cache_dir: Path) -> AsyncIterator[Do
         ConfigurationError: no server offers `validate_scene`, or a command is missing.
         AgentError: a server could not be started.
     """
+    try:
+        async with _connect(servers, cache_dir) as session:
+            yield session
+    except BaseExceptionGroup as group:
+        # MCP clients run task groups, which wrap whatever the block raised; callers
+        # want the error itself (an AgentError, EditNotUnderstood...).
+        leaves = _leaves(group)
+        if len(leaves) == 1:
+            raise leaves[0] from None
+        raise
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
+
+
+@asynccontextmanager
+async def _connect(servers: Sequence[str], cache_dir: Path) -> AsyncIterator[DocsSession]:
     session = DocsSession()
     async with AsyncExitStack() as stack:
         for entry in servers:

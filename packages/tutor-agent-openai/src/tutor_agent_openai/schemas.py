@@ -53,7 +53,10 @@ class SourceOut(Answer):
         if self.kind == "spec":
             if not isinstance(self.spec, dict):
                 raise ValueError("kind is 'spec' but `spec` is not a SceneSpec object")
-            return SpecSource(spec=SceneSpec.model_validate(self.spec))
+            try:
+                return SpecSource(spec=SceneSpec.model_validate(self.spec))
+            except ValidationError as exc:
+                raise ValueError(describe(exc, prefix="spec")) from None
         if not self.code or not self.code.strip():
             raise ValueError("kind is 'code' but `code` is empty")
         return CodeSource(code=strip_fences(self.code))
@@ -95,7 +98,12 @@ def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
             return node
         if "$ref" in node:
             return walk(copy.deepcopy(defs[node["$ref"].rsplit("/", 1)[-1]]))
-        out = {k: walk(v) for k, v in node.items() if k not in ("$defs", "default", "title")}
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "properties":  # names of properties, not schema keywords
+                out[key] = {name: walk(sub) for name, sub in value.items()}
+            elif key not in ("$defs", "default", "title"):
+                out[key] = walk(value)
         if out.get("type") == "object" and "properties" in out:
             out["required"] = list(out["properties"])
             out["additionalProperties"] = False
@@ -126,11 +134,11 @@ def parse_answer(model: type[A], content: str | None) -> A:
         raise ValueError(describe(exc)) from None
 
 
-def describe(exc: ValidationError, limit: int = 8) -> str:
+def describe(exc: ValidationError, limit: int = 8, prefix: str = "") -> str:
     """A validation error as short lines for a model to act on."""
     lines = []
-    for error in exc.errors()[:limit]:
-        where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    for error in exc.errors(include_url=False)[:limit]:
+        where = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "") or "(top level)"
         lines.append(f"- {where}: {error['msg']}")
     more = exc.error_count() - limit
     if more > 0:
