@@ -37,7 +37,8 @@ class EndpointError(AgentError):
     def __init__(self, message: str, *, setting: str, hint: str, status: int | None = None):
         self.setting = setting
         self.status = status
-        super().__init__(message, hint=hint)
+        # The setting is in the message itself: a failed lesson stores only the message.
+        super().__init__(f"{message} (check {setting})", hint=hint)
 
 
 @dataclass

@@ -336,12 +336,12 @@ class Pipeline:
         log.info("retry scene %s", scene_id)
         # A fallback is ready (it plays) but stands in for the planned scene: retrying
         # writes the planned scene again, as the next version.
-        target = _Sc.GENERATING_CODE if scene.status == _Sc.READY else _Sc.QUEUED
+        fallback = scene.status == _Sc.READY
         return await self._run_one(
             scene,
             check=_check_retryable,
-            target=target,
-            changes={},
+            target=_Sc.GENERATING_CODE if fallback else _Sc.QUEUED,
+            changes={"error_message": None} if fallback else {},
             instruction=scene.pending_edit,
         )
 
