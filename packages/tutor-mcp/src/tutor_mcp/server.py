@@ -148,8 +148,8 @@ def create_server(settings_factory: Callable[[], Settings] = Settings) -> MCPSer
         """Change one scene by instruction; only that scene is rendered again.
 
         Everything the instruction does not mention stays. If the instruction cannot
-        be applied, nothing changes and the answer has `understood` false, the reason
-        and instructions that would work.
+        be applied, nothing changes and the answer has `understood` false, the reason,
+        and what would work (`suggestions`, `nearest`, `hint`).
         """
 
         async def work(tutor: Tutor) -> dict[str, Any]:
@@ -161,6 +161,8 @@ def create_server(settings_factory: Callable[[], Settings] = Settings) -> MCPSer
                 return {
                     "understood": False,
                     "reason": refusal.message,
+                    "hint": refusal.hint,
+                    "nearest": refusal.nearest,
                     "suggestions": refusal.suggestions,
                     "session": session_json(view),
                 }
