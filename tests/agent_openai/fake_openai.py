@@ -88,6 +88,7 @@ class FakeOpenAI:
         models: Iterable[str] = (MODEL,),
         api_key: str | None = API_KEY,
         route: Callable[[dict[str, Any]], str] = route_by_prompt,
+        port: int = 0,
     ) -> None:
         self.models = set(models)
         self.api_key = api_key
@@ -98,7 +99,7 @@ class FakeOpenAI:
         self.default: Callable[[str, dict[str, Any]], Step] | None = None
         self._lock = threading.Lock()
         self._ids = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -53,7 +53,7 @@ class ValidationResult:
         for p in self.problems[:20]:
             where = f"line {p.get('line')}: " if p.get("line") is not None else ""
             hint = ""
-            if p.get("suggestions"):
+            if p.get("suggestions") and "did you mean" not in str(p.get("message")):
                 hint = " (did you mean: " + ", ".join(map(str, p["suggestions"])) + "?)"
             lines.append(f"- {where}{p.get('message')} [{p.get('code')}]{hint}")
         return "\n".join(lines)
