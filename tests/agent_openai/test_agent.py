@@ -397,3 +397,30 @@ async def test_the_bundled_docs_server_is_consulted_over_stdio_by_default(
     report = json.loads(requests[2]["messages"][-1]["content"])
     assert report["ok"] is False and "radius" in json.dumps(report["problems"])
     assert "Circel" in requests[3]["messages"][-1]["content"], "the agent's own check, via MCP"
+
+
+@pytest.mark.parametrize(
+    ("value", "servers"),
+    [
+        ('["tutor-manim-mcp", "inprocess"]', ["tutor-manim-mcp", "inprocess"]),
+        ("inprocess", ["inprocess"]),
+        ("tutor-manim-mcp --cache-dir /srv/docs", ["tutor-manim-mcp --cache-dir /srv/docs"]),
+        ("[]", []),
+    ],
+)
+def test_mcp_servers_setting_takes_a_json_list_or_one_command(
+    monkeypatch: pytest.MonkeyPatch, value: str, servers: list[str]
+) -> None:
+    monkeypatch.setenv("TUTOR_OPENAI_MCP_SERVERS", value)
+    assert Settings().openai_mcp_servers == servers
+
+
+def test_a_broken_mcp_servers_list_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from tutor_core.settings import settings_error
+
+    monkeypatch.setenv("TUTOR_OPENAI_MCP_SERVERS", '["tutor-manim-mcp"')
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert "TUTOR_OPENAI_MCP_SERVERS" in str(settings_error(caught.value))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from tutor_core.errors import ConfigurationError
 
@@ -123,10 +124,12 @@ class Settings(BaseSettings):
     openai_max_tool_calls: int = Field(default=12, ge=0, le=100)
     """Documentation tool calls (search_docs, get_api, validate_scene...) the model may
     make while writing one scene."""
-    openai_mcp_servers: list[str] = Field(default_factory=lambda: ["tutor-manim-mcp"])
+    openai_mcp_servers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["tutor-manim-mcp"]
+    )
     """MCP servers the agent consults for Manim documentation: commands started over
-    stdio (JSON list, e.g. `["tutor-manim-mcp"]`), or `["inprocess"]` to read the same
-    docs index in this process. One of them must offer `validate_scene`."""
+    stdio (a JSON list, e.g. `["tutor-manim-mcp"]`, or one command), or `inprocess` to
+    read the same docs index in this process. One of them must offer `validate_scene`."""
     openai_input_price: float | None = Field(default=None, ge=0)
     """USD per million prompt tokens, for cost estimates (unset: cost unknown)."""
     openai_output_price: float | None = Field(default=None, ge=0)
@@ -135,6 +138,19 @@ class Settings(BaseSettings):
     """Render generated scene code even where the OS boundary around renders (bubblewrap)
     cannot run; then only the code policy, the runtime guard and rlimits stand between
     that code and this machine. Compiled specs render either way."""
+
+    @field_validator("openai_mcp_servers", mode="before")
+    @classmethod
+    def _server_list(cls, v: object) -> object:
+        if isinstance(v, str):
+            text = v.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"not a JSON list of commands: {exc.msg}") from None
+            return [text] if text else []
+        return v
 
     @field_validator("home", mode="after")
     @classmethod
