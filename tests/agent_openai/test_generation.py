@@ -69,6 +69,10 @@ async def test_a_lesson_with_a_made_up_name_and_a_render_error_comes_out_whole(
         assert isinstance((await _document(tutor, first.id)).source, SpecSource)
         doc2 = await _document(tutor, second.id)
         assert isinstance(doc2.source, CodeSource) and "Square(side_length=2" in doc2.source.code
+        # The code was written for a narration of some seconds; it lasts that long.
+        assert "wait until the narration ends" in doc2.source.code
+        narrated = doc2.sentences[-1].end if doc2.sentences else 0.0
+        assert second.duration_in_frames >= int(narrated * 30)
 
         # Tokens and cost: per scene (write, validation feedback, repair) and per lesson.
         assert first.tokens and second.tokens and second.tokens > first.tokens

@@ -27,6 +27,7 @@ from tutor_agent_openai.schemas import (
     parse_answer,
     response_format,
 )
+from tutor_agent_openai.timing import pad_to_narration
 from tutor_core.errors import AgentError, ConfigurationError, EditNotUnderstood, InvalidInput
 from tutor_core.models import (
     CodeSource,
@@ -184,7 +185,9 @@ class OpenAIAgent:
             {"role": "user", "content": user},
         ]
         async with self._docs() as docs:
-            return await self._source(messages, SourceOut, docs, what=f"scene {index + 1}")
+            return await self._source(
+                messages, SourceOut, docs, what=f"scene {index + 1}", seconds=narration_seconds
+            )
 
     # ------------------------------------------------------------------ edit
 
@@ -260,8 +263,12 @@ class OpenAIAgent:
         *,
         what: str,
         check: Any = None,
+        seconds: float | None = None,
     ) -> SceneSource:
-        """Ask until the answer is a valid spec or code that passes validate_scene."""
+        """Ask until the answer is a valid spec or code that passes validate_scene.
+
+        With `seconds`, code gets a closing wait so that it lasts that long at least.
+        """
         last = "no answer"
         for attempt in range(1, self.config.max_attempts + 1):
             answer = await self._answer(messages, model, strict=False, docs=docs)
@@ -275,6 +282,8 @@ class OpenAIAgent:
             else:
                 if isinstance(source, SpecSource):
                     return source
+                if seconds is not None:
+                    source = CodeSource(code=pad_to_narration(source.code, seconds))
                 self.validations += 1
                 report = await docs.validate(source.code)
                 if report.ok:
