@@ -482,3 +482,16 @@ async def test_written_code_is_padded_before_it_is_validated(
     source = await _agent(settings).write(_lesson(), 0, narration_seconds=9.5)
     assert isinstance(source, CodeSource)
     assert f"self.wait(max(0.01, 9.50 - self.time))  {MARKER}" in source.code
+
+
+async def test_a_repair_keeps_the_length_the_code_was_written_for(
+    fake: FakeOpenAI, settings: Settings
+) -> None:
+    from tutor_agent_openai.timing import pad_to_narration, padded_seconds
+
+    fake.script("repair 1", answer(scenes.code(scenes.GOOD_BODY, 1)))
+    broken = pad_to_narration(scenes.code(scenes.RUNTIME_ERROR_BODY, 1)["code"], 6.4)
+    assert padded_seconds(broken) == 6.4
+    error = RenderError(kind="exception", message="list index out of range")
+    fixed = await _agent(settings).repair(CodeSource(code=broken), error)
+    assert isinstance(fixed, CodeSource) and padded_seconds(fixed.code) == 6.4

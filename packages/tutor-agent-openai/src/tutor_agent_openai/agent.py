@@ -27,7 +27,7 @@ from tutor_agent_openai.schemas import (
     parse_answer,
     response_format,
 )
-from tutor_agent_openai.timing import pad_to_narration
+from tutor_agent_openai.timing import pad_to_narration, padded_seconds
 from tutor_core.errors import AgentError, ConfigurationError, EditNotUnderstood, InvalidInput
 from tutor_core.models import (
     CodeSource,
@@ -217,8 +217,11 @@ class OpenAIAgent:
                         suggestions=[s for s in out.suggestions if s.strip()][:3],
                     )
 
+            seconds = (
+                padded_seconds(scene.source.code) if isinstance(scene.source, CodeSource) else None
+            )
             source = await self._source(
-                messages, EditOut, docs, what="the edited scene", check=refusal
+                messages, EditOut, docs, what="the edited scene", check=refusal, seconds=seconds
             )
         assert answer is not None
         return SceneEdit(
@@ -242,8 +245,11 @@ class OpenAIAgent:
             {"role": "system", "content": prompts.repair_system()},
             {"role": "user", "content": user},
         ]
+        seconds = padded_seconds(source.code) if isinstance(source, CodeSource) else None
         async with self._docs() as docs:
-            return await self._source(messages, SourceOut, docs, what="the repaired scene")
+            return await self._source(
+                messages, SourceOut, docs, what="the repaired scene", seconds=seconds
+            )
 
     # -------------------------------------------------------------- helpers
 

@@ -15,9 +15,19 @@ import re
 
 MARKER = "# tutor: wait until the narration ends"
 _MARKED = re.compile(
-    r"^[ \t]*\w+\.wait\(max\(0\.01, [0-9.]+ - \w+\.time\)\)  " + re.escape(MARKER) + r"\n?",
+    r"^[ \t]*\w+\.wait\(max\(0\.01, ([0-9.]+) - \w+\.time\)\)  " + re.escape(MARKER) + r"\n?",
     re.MULTILINE,
 )
+
+
+def padded_seconds(code: str) -> float | None:
+    """The length a scene was padded to (None when it was not): repairs and edits
+    of the code keep it."""
+    match = _MARKED.search(code)
+    try:
+        return float(match.group(1)) if match else None
+    except ValueError:
+        return None
 
 
 def pad_to_narration(code: str, seconds: float) -> str:
