@@ -495,3 +495,35 @@ async def test_a_repair_keeps_the_length_the_code_was_written_for(
     error = RenderError(kind="exception", message="list index out of range")
     fixed = await _agent(settings).repair(CodeSource(code=broken), error)
     assert isinstance(fixed, CodeSource) and padded_seconds(fixed.code) == 6.4
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import os\nos.system('touch /tmp/owned')",
+        "self.add(Text(open('/etc/passwd').read()))",
+        "m = __import__('subprocess')",
+        "self.add(Text(str(self.__class__.__mro__)))",
+        "exec('print(1)')",
+    ],
+)
+async def test_hostile_code_from_the_model_is_never_returned(
+    fake: FakeOpenAI, settings: Settings, body: str
+) -> None:
+    fake.script("write 1", *[answer(scenes.code(body, 1))] * 3)
+    with pytest.raises(AgentError) as caught:
+        await _agent(settings).write(_lesson(), 0, narration_seconds=3)
+    assert "code policy" in caught.value.message or "refused" in caught.value.message
+    feedback = fake.conversation("write 1")[1]["messages"][-1]["content"]
+    assert "validate_scene refused the code" in feedback
+
+
+async def test_an_oversized_answer_is_refused_and_sent_back(
+    fake: FakeOpenAI, settings: Settings
+) -> None:
+    huge = scenes.code("self.wait(1)\n" + "# " + "x" * 250_000, 1)
+    fake.script("write 1", answer(huge), answer(scenes.spec()))
+    source = await _agent(settings).write(_lesson(), 0, narration_seconds=3)
+    assert isinstance(source, SpecSource)
+    feedback = fake.conversation("write 1")[1]["messages"][-1]["content"]
+    assert "200000" in feedback or "at most" in feedback
