@@ -156,7 +156,7 @@ def report(results: list[Result], settings: Settings) -> None:
             f"{money(sum(costs) / len(costs) if costs else None):>10}"
         )
         print(
-            "(minutes, tokens and cost are per video; videos lost: "
+            "(minutes, tokens and cost are per video; "
             f"{sum(r.failed for r in done)} scenes failed outright, "
             f"{len(results) - videos} prompts failed)"
         )
