@@ -11,6 +11,7 @@ import pytest
 from tests.agent_openai import scenes
 from tests.agent_openai.fake_openai import FakeOpenAI, Step, answer, call
 from tutor_core import Tutor
+from tutor_core.errors import EditNotUnderstood
 from tutor_core.media import probe
 from tutor_core.models import CodeSource, SceneStatus, SessionStatus, SpecSource
 from tutor_core.pipeline import SceneDocument
@@ -96,6 +97,19 @@ async def test_a_lesson_with_a_made_up_name_and_a_render_error_comes_out_whole(
         assert isinstance(doc1.source, SpecSource)
         assert doc1.source.spec.elements[0].color == "red"
         assert one.tokens and one.tokens > (first.tokens or 0)
+
+        # A refused edit changes nothing but what it cost.
+        refusal = _edited(scenes.spec()) | {
+            "understood": False,
+            "reason": "there is no triangle",
+            "suggestions": ["make the equation red"],
+        }
+        fake.script("edit", answer(refusal))
+        with pytest.raises(EditNotUnderstood):
+            await tutor.edit(first.id, "make the triangle spin")
+        kept = await tutor.store.get_scene(first.id)
+        assert kept.status == SceneStatus.READY and kept.version == 2
+        assert kept.tokens and kept.tokens > one.tokens
     assert fake.unused() == {}
 
 

@@ -651,6 +651,7 @@ class Pipeline:
         keeper = _keeper()
         lost = anyio.CancelScope()
         keeper.hold_scene(scene.id, on_lost=lost.cancel)
+        meter: usage.Meter | None = None  # what a failed or refused attempt cost counts too
         try:
             with lost:
                 async with self._limiter:
@@ -661,7 +662,7 @@ class Pipeline:
         except EditNotUnderstood as refusal:
             log.info("scene %s: edit refused: %s", scene.id, refusal.message)
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
-                await self._refuse_edit(scene.id, refusal)
+                await self._refuse_edit(scene.id, refusal, meter)
             return refusal
         except anyio.get_cancelled_exc_class():
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
@@ -681,12 +682,14 @@ class Pipeline:
                 "scene %s failed: %s", scene.id, message, exc_info=not isinstance(exc, TutorError)
             )
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
-                await self._fail_scene(scene.id, message)
+                await self._fail_scene(scene.id, message, meter)
         finally:
             keeper.release_scene(scene.id)
         return None
 
-    async def _refuse_edit(self, scene_id: str, refusal: EditNotUnderstood) -> None:
+    async def _refuse_edit(
+        self, scene_id: str, refusal: EditNotUnderstood, meter: usage.Meter | None = None
+    ) -> None:
         """Put a scene whose edit was refused back as it was: nothing was rendered."""
         job = _keeper().job_id
         for _ in range(CLAIM_ATTEMPTS):
@@ -697,6 +700,7 @@ class Pipeline:
             if scene.job_id != job or scene.status not in states.BUSY_SCENE:
                 return
             try:
+                spent = _usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd)
                 if scene.playable:  # version n still plays: it stays the current one
                     await self._scene_status(
                         scene,
@@ -704,6 +708,7 @@ class Pipeline:
                         pending_edit=None,
                         error_message=None,
                         lease_expires_at=None,
+                        **spent,
                     )
                 else:
                     await self._scene_status(
@@ -712,6 +717,7 @@ class Pipeline:
                         pending_edit=None,
                         error_message=f"edit refused: {refusal.message}",
                         lease_expires_at=None,
+                        **spent,
                     )
                 return
             except ConflictError:
@@ -720,7 +726,9 @@ class Pipeline:
                 log.error("could not put scene %s back after a refused edit: %s", scene_id, exc)
                 return
 
-    async def _fail_scene(self, scene_id: str, message: str) -> None:
+    async def _fail_scene(
+        self, scene_id: str, message: str, meter: usage.Meter | None = None
+    ) -> None:
         """Mark a scene this job holds `error` (a scene it no longer holds is left alone)."""
         job = _keeper().job_id
         for _ in range(CLAIM_ATTEMPTS):
@@ -732,7 +740,11 @@ class Pipeline:
                 return
             try:
                 await self._scene_status(
-                    scene, _Sc.ERROR, error_message=message, lease_expires_at=None
+                    scene,
+                    _Sc.ERROR,
+                    error_message=message,
+                    lease_expires_at=None,
+                    **_usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd),
                 )
                 return
             except ConflictError:
