@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +113,16 @@ async def test_a_lesson_with_a_made_up_name_and_a_render_error_comes_out_whole(
         kept = await tutor.store.get_scene(first.id)
         assert kept.status == SceneStatus.READY and kept.version == 2
         assert kept.tokens and kept.tokens > one.tokens
+        total = (await tutor.session(view.session.id)).tokens
     assert fake.unused() == {}
+    shown = subprocess.run(
+        [str(Path(sys.executable).parent / "tutor"), "show", view.session.id],
+        env=dict(os.environ) | {"TUTOR_HOME": str(settings.home)},
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"model usage: {total} tokens, $" in shown.stdout
 
 
 async def test_a_model_that_never_writes_valid_code_still_gives_a_whole_video(

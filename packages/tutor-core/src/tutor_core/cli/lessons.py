@@ -195,6 +195,9 @@ def _print_view(console: Console, view: SessionView) -> None:
     console.print(table)
     if s.outline:
         console.print(f"[yellow]outline only:[/] {escape(_outline_notice(s))}", highlight=False)
+    if view.tokens is not None:
+        cost = f"${view.cost_usd:.4f}" if view.cost_usd is not None else "cost unknown"
+        console.print(f"model usage: {view.tokens} tokens, {cost}", highlight=False)
 
 
 def _outline_notice(session: VideoSession) -> str:
