@@ -53,6 +53,9 @@ export default defineSchema({
     narrator: v.optional(v.string()),
     sceneCount: v.optional(v.number()),
     leaseExpiresAt: v.optional(v.number()),
+    /** Model tokens and estimated USD spent planning the lesson (unset: no model). */
+    planTokens: v.optional(v.number()),
+    planCostUsd: v.optional(v.number()),
     createdAt: v.number(),
     updatedAt: v.number(),
     revision: v.number(),
@@ -80,6 +83,11 @@ export default defineSchema({
     narration: v.optional(v.string()),
     pendingEdit: v.optional(v.string()),
     leaseExpiresAt: v.optional(v.number()),
+    /** True while the current version is a fallback title card (retry makes the scene). */
+    fallback: v.optional(v.boolean()),
+    /** Model tokens and estimated USD spent on this scene, every attempt included. */
+    tokens: v.optional(v.number()),
+    costUsd: v.optional(v.number()),
     updatedAt: v.number(),
     revision: v.number(),
   })

@@ -37,6 +37,8 @@ export const sessionChanges = v.object({
   notice: nullableString,
   sceneCount: nullableNumber,
   leaseExpiresAt: nullableNumber,
+  planTokens: nullableNumber,
+  planCostUsd: nullableNumber,
 });
 
 export const sceneChanges = v.object({
@@ -56,6 +58,9 @@ export const sceneChanges = v.object({
   narration: nullableString,
   pendingEdit: nullableString,
   leaseExpiresAt: nullableNumber,
+  fallback: v.optional(v.boolean()),
+  tokens: nullableNumber,
+  costUsd: nullableNumber,
 });
 
 /** `null` clears a field (Python's None); `undefined` leaves it alone. */
@@ -231,6 +236,8 @@ export const createSession = internalMutation({
     errorMessage: v.optional(v.string()),
     outline: v.optional(v.boolean()),
     notice: v.optional(v.string()),
+    planTokens: v.optional(v.number()),
+    planCostUsd: v.optional(v.number()),
   },
   handler: async (ctx, args) => {
     const project = await getOr404(ctx, "projects", args.projectId, "project");
@@ -389,6 +396,9 @@ export const createScene = internalMutation({
     version: v.optional(v.number()),
     pendingEdit: v.optional(v.string()),
     errorMessage: v.optional(v.string()),
+    fallback: v.optional(v.boolean()),
+    tokens: v.optional(v.number()),
+    costUsd: v.optional(v.number()),
   },
   handler: async (ctx, args) => {
     const session = await getOr404(ctx, "videoSessions", args.sessionId, "session");

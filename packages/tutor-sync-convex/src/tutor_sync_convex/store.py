@@ -66,6 +66,8 @@ SESSION_FIELDS = frozenset(
         "narrator",
         "outline",
         "notice",
+        "plan_tokens",
+        "plan_cost_usd",
     }
 )
 SCENE_FIELDS = frozenset(
@@ -86,6 +88,9 @@ SCENE_FIELDS = frozenset(
         "version",
         "narration",
         "pending_edit",
+        "fallback",
+        "tokens",
+        "cost_usd",
     }
 )
 # Set by Convex on every write; accepted in `changes` for compatibility and ignored.
@@ -304,6 +309,8 @@ class ConvexStore:
             errorMessage=session.error_message,
             outline=session.outline,
             notice=session.notice,
+            planTokens=session.plan_tokens,
+            planCostUsd=session.plan_cost_usd,
         )
         return _model(VideoSession, doc)
 
@@ -398,6 +405,9 @@ class ConvexStore:
             version=scene.version,
             pendingEdit=scene.pending_edit,
             errorMessage=scene.error_message,
+            fallback=scene.fallback,
+            tokens=scene.tokens,
+            costUsd=scene.cost_usd,
         )
         created = _model(Scene, doc)
         self._notify(created.session_id, created)
