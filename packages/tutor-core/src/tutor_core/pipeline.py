@@ -200,6 +200,24 @@ class Pipeline:
             return await self._run_job(job, lambda: self._generate(session_id, count))
 
     async def _generate(self, session_id: str, count: int) -> VideoSession:
+        scenes, plan = await self._plan_session(session_id, count)
+        try:
+            await self._make_scenes(scenes, plan)
+        except BaseException as exc:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                await self._abandon(session_id, _interruption(exc, "the generation"))
+            raise
+        return await self.finish_session(session_id)
+
+    async def _plan_session(
+        self, session_id: str, count: int, *, wait_seconds: float | None = None
+    ) -> tuple[list[Scene], LessonPlan]:
+        """Claim a queued session, plan it, record its scenes `queued`; it is then `rendering`.
+
+        With `wait_seconds` None the scenes are held (and renewed) by this job, which
+        makes them next; otherwise each waits for a `make_scene` job under a lease of
+        that many seconds.
+        """
         keeper = _keeper()
         session = await self._change_session(
             session_id, lambda s: self._claim_queued(s, keeper), notify=True
@@ -229,7 +247,9 @@ class Pipeline:
                     **_usage_changes(meter, "plan_tokens", "plan_cost_usd", None, None),
                 ),
             )
-            scenes = await self._create_scenes(session, plan, range(len(plan.scenes)))
+            scenes = await self._create_scenes(
+                session, plan, range(len(plan.scenes)), wait_seconds=wait_seconds
+            )
             session = await self._change_session(
                 session.id,
                 lambda s: self._own(
@@ -238,21 +258,26 @@ class Pipeline:
                 notify=True,
             )
             keeper.release_session(session.id)
-            await self._make_scenes(scenes, plan)
         except BaseException as exc:
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
-                await self._abandon(session.id, _interruption(exc, "the generation"))
+                await self._abandon(session.id, _interruption(exc, "planning the lesson"))
             raise
-        return await self._finish_session(session.id)
+        return scenes, plan
 
     async def _create_scenes(
-        self, session: VideoSession, plan: LessonPlan, indexes: Iterable[int]
+        self,
+        session: VideoSession,
+        plan: LessonPlan,
+        indexes: Iterable[int],
+        *,
+        wait_seconds: float | None = None,
     ) -> list[Scene]:
-        """Create queued scenes held by this job (they are renewed while they wait)."""
+        """Create queued scenes for this job: held and renewed, or waiting `wait_seconds`."""
         keeper = _keeper()
         scenes: list[Scene] = []
         for index in indexes:
             planned = plan.scenes[index]
+            expires = keeper.expires_at() if wait_seconds is None else now_ms() + wait_seconds * 1e3
             scene = await self.store.create_scene(
                 Scene(
                     id="",
@@ -262,13 +287,107 @@ class Pipeline:
                     title=planned.title,
                     narration=planned.narration,
                     job_id=keeper.job_id,
-                    lease_expires_at=keeper.expires_at(),
+                    lease_expires_at=expires,
                 )
             )
-            keeper.hold_scene(scene.id)
+            if wait_seconds is None:
+                keeper.hold_scene(scene.id)
             scenes.append(scene)
             await self._notify(scene)
         return scenes
+
+    # ------------------------------------------------- split per scene (workers)
+
+    async def plan_session(
+        self,
+        session_id: str,
+        scene_count: int | None = None,
+        *,
+        job_id: str | None = None,
+        wait_seconds: float,
+    ) -> list[Scene]:
+        """Plan a queued session for workers; each returned scene is then one `make_scene`.
+
+        The first step of a generation split per scene (so scenes of one lesson render
+        on different workers at once). The session goes `queued` → `generating` →
+        `rendering`; its scenes are recorded `queued`, held for the job `job_id`
+        (default the session's own) under a lease of `wait_seconds`: long enough to wait
+        in a queue, short enough that a scene whose `make_scene` never comes is
+        recovered. A job delivered again after planning hands back the scenes still
+        queued (none are planned twice).
+
+        Raises:
+            Busy: the session is queued for another job.
+            TutorError: planning failed (the session is then `error`).
+        """
+        session = await self.store.get_session(session_id)
+        job = job_id or session.job_id or new_correlation_id()
+        count = scene_count or session.scene_count or DEFAULT_SCENES
+        with correlated(job):
+            if session.status != _Se.QUEUED and session.job_id == job:
+                log.info("job %s delivered again: session %s is planned", job, session_id)
+                scenes = await self.store.list_scenes(session_id)
+                return [s for s in scenes if s.status == _Sc.QUEUED]
+
+            async def plan() -> list[Scene]:
+                scenes, _ = await self._plan_session(session_id, count, wait_seconds=wait_seconds)
+                return scenes
+
+            return await self._run_job(job, plan)
+
+    async def make_scene(self, scene_id: str, *, job_id: str) -> None:
+        """Make one scene planned by `plan_session`, as job `job_id`, then settle its session.
+
+        Safe to deliver more than once: a scene already made only settles its session;
+        a scene another delivery claimed first is left to it; a scene whose worker died
+        (its lease ran out) is taken over and made again.
+
+        Raises:
+            Busy: another job that is alive holds the scene (try again later).
+        """
+        with correlated(job_id):
+            scene = await self.store.get_scene(scene_id)
+            if scene.status in states.SETTLED_SCENE:
+                await self.finish_session(scene.session_id)
+                return
+            if scene.status != _Sc.QUEUED:
+                if not is_stale(scene):
+                    raise Busy(
+                        f"scene {scene_id} is {scene.status.value} in job {scene.job_id}",
+                        hint=_lease_hint(scene),
+                    )
+                log.info("scene %s: its job stopped; taking it over", scene_id)
+                await self.retry(scene_id, job_id=job_id)  # recovers, then makes it again
+                return
+            session = await self.store.get_session(scene.session_id)
+
+            def claimable(current: Scene) -> None:
+                waiting = current.status == _Sc.QUEUED and (
+                    current.job_id in (session.job_id, job_id) or is_stale(current)
+                )
+                if not waiting:
+                    raise Busy(
+                        f"scene {scene_id} is {current.status.value} in job {current.job_id}",
+                        hint=_lease_hint(current),
+                    )
+
+            async def make() -> None:
+                try:
+                    claimed = await self._claim(
+                        scene_id, check=claimable, target=_Sc.QUEUED, changes={}
+                    )
+                except Busy:
+                    raise
+                except ConflictError:
+                    return  # another delivery claimed it first
+                log.info("making scene %s (%d of %s)", scene_id, scene.index + 1, session.id)
+                try:
+                    await self._make_scene_isolated(claimed, None, None)
+                finally:
+                    with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
+                        await self.finish_session(scene.session_id)
+
+            await self._run_job(job_id, make)
 
     async def _make_scenes(self, scenes: list[Scene], plan: LessonPlan | None) -> None:
         async with anyio.create_task_group() as tg:
@@ -394,7 +513,7 @@ class Pipeline:
         missing = sorted(set(range(len(plan.scenes))) - {s.index for s in scenes})
         failed = [s for s in scenes if s.status == _Sc.ERROR]
         if not missing and not failed:
-            return await self._finish_session(session_id)
+            return await self.finish_session(session_id)
         log.info(
             "resume session %s: %d failed scene(s), %d never made",
             session_id,
@@ -418,7 +537,7 @@ class Pipeline:
             await self._make_scenes_with_edits(claimed, plan)
         finally:
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
-                await self._finish_session(session_id)
+                await self.finish_session(session_id)
         return await self.store.get_session(session_id)
 
     async def _make_scenes_with_edits(self, scenes: list[Scene], plan: LessonPlan) -> None:
@@ -458,7 +577,7 @@ class Pipeline:
                     if taken is not None:
                         recovered.append(taken)
             if session.status == _Se.RENDERING:
-                settled = await self._finish_session(session.id)
+                settled = await self.finish_session(session.id)
                 if settled.status != _Se.RENDERING:
                     recovered.append(settled)
             elif is_stale(session, now):
@@ -587,7 +706,7 @@ class Pipeline:
             refusal = await self._make_scene_isolated(claimed, None, instruction)
         finally:
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_SECONDS):
-                await self._finish_session(scene.session_id)
+                await self.finish_session(scene.session_id)
         if refusal is not None:
             raise refusal
         return await self.store.get_session(scene.session_id)
@@ -1016,9 +1135,9 @@ class Pipeline:
             log.error("could not settle session %s: %s", session_id, exc)
             return
         if session.status == _Se.RENDERING:
-            await self._finish_session(session_id)
+            await self.finish_session(session_id)
 
-    async def _finish_session(self, session_id: str) -> VideoSession:
+    async def finish_session(self, session_id: str) -> VideoSession:
         """Lay out the frames of playable scenes and settle the session's status.
 
         Several jobs may finish at once; each re-reads the session, then its scenes, and

@@ -300,7 +300,7 @@ class Tutor:
         width, height = QUALITY_SIZES[quality]
         user = await self.store.ensure_user(self.user_external_id)
         if project_id is None:
-            project = await self.store.create_project(user.id, _title_from(prompt), prompt)
+            project = await self.store.create_project(user.id, title_from(prompt), prompt)
         else:
             project = await self.store.get_project(project_id)
             if project.owner_id != user.id:
@@ -386,7 +386,7 @@ class Tutor:
         scene = await self._own_scene(scene_id)
         await versions.rollback(self.store, self.storage, scene.id, version)
         # Frames of the whole session follow the restored chunk's length.
-        await self.pipeline._finish_session(scene.session_id)
+        await self.pipeline.finish_session(scene.session_id)
         return await self.session(scene.session_id)
 
     async def session(self, session_id: str) -> SessionView:
@@ -558,7 +558,8 @@ class Tutor:
         return scene
 
 
-def _title_from(prompt: str) -> str:
+def title_from(prompt: str) -> str:
+    """A short title for a lesson from its prompt (no scene count, no "explain")."""
     text = strip_scene_count(prompt).strip(" .,:;")
     text = re.sub(r"^(please\s+)?(explain|teach me|show me|describe)\s+", "", text, flags=re.I)
     return (text[:1].upper() + text[1:])[:80] or "Lesson"

@@ -12,6 +12,7 @@ completion a no-op.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -27,7 +28,7 @@ from tutor_core.logs import correlated
 from tutor_core.models import Job, JobKind
 from tutor_core.settings import Settings
 from tutor_core.tutor import Tutor
-from tutor_server import events, work
+from tutor_server import events
 from tutor_server.settings import ServerSettings
 
 log = logging.getLogger("tutor.server.worker")
@@ -66,6 +67,11 @@ def make_celery(settings: ServerSettings) -> Celery:
     )
     _register_tasks(app, settings)
     return app
+
+
+def scene_job(job_id: str, index: int) -> str:
+    """The job id of one scene's task (the same on every delivery)."""
+    return f"{job_id}.s{index}"
 
 
 # ------------------------------------------------------------------ runtime
@@ -170,17 +176,18 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
         job = Job.model_validate(job_data)
         with correlated(job.id):
             scenes = rt.run(
-                work.plan_session,
-                rt.tutor,
-                job.session_id,
-                int(job.prompt or 4),
-                job.id,
-                wait_seconds,
+                functools.partial(
+                    rt.tutor.pipeline.plan_session,
+                    job.session_id,
+                    int(job.prompt or 4),
+                    job_id=job.id,
+                    wait_seconds=wait_seconds,
+                )
             )
             for scene in scenes:
                 app.send_task(
                     "tutor.scene",
-                    args=[job_data, scene.id, work.scene_job(job.id, scene.index)],
+                    args=[job_data, scene.id, scene_job(job.id, scene.index)],
                     queue=QUEUE,
                 )
             log.info("job %s: %d scene tasks sent by %s", job.id, len(scenes), rt.name)
@@ -193,7 +200,7 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
         with correlated(job_id):
             log.info("scene %s taken by worker %s", scene_id, rt.name)
             try:
-                rt.run(work.make_scene, rt.tutor, scene_id, job_id)
+                rt.run(functools.partial(rt.tutor.pipeline.make_scene, scene_id, job_id=job_id))
             except Busy:
                 # Another live worker holds it: look again once its lease could run out.
                 raise self.retry(countdown=lease_wait, max_retries=None) from None

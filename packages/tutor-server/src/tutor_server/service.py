@@ -32,7 +32,7 @@ from tutor_core.models import (
 )
 from tutor_core.prompts import DEFAULT_SCENES, check_scene_count, parse_scene_count
 from tutor_core.storages.local import LocalStorage
-from tutor_core.tutor import Tutor, _title_from
+from tutor_core.tutor import Tutor, title_from
 from tutor_server import schemas
 from tutor_server.errors import FieldInvalid, RateLimited
 from tutor_server.events import EventLog
@@ -239,7 +239,7 @@ class Service:
         scene = await self.scene(user, scene_id)
         updated = await scene_versions.rollback(self.store, self.storage, scene.id, version)
         await self.events.append(updated)
-        session = await self.tutor.pipeline._finish_session(scene.session_id)
+        session = await self.tutor.pipeline.finish_session(scene.session_id)
         await self.events.append(session)
         return session
 
@@ -478,7 +478,7 @@ class Service:
                 id=session_id,
                 project_id=project.id,
                 prompt=prompt,
-                title=_title_from(prompt),
+                title=title_from(prompt),
                 quality=quality,
                 width=width,
                 height=height,
