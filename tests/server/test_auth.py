@@ -33,7 +33,7 @@ PUBLIC = {
 }
 """Routes anyone may call. Adding one here is a decision; say why in the route."""
 
-SIGNED = {("POST", "/jobs/generate"), ("POST", "/jobs/edit")}
+SIGNED = {("POST", "/jobs/generate"), ("POST", "/jobs/edit"), ("POST", "/jobs/retry")}
 """Routes authenticated by an HMAC signature instead of a token (tested in test_webhooks)."""
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {

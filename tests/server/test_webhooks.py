@@ -12,8 +12,10 @@ from prometheus_client import REGISTRY
 
 from tests.server import helpers
 from tests.server.conftest import Api
+from tests.server.test_auth import SIGNED
 from tutor_core import signing
 from tutor_core.errors import NotFound
+from tutor_core.models import Scene, SceneStatus, SessionStatus, VideoSession
 
 pytestmark = pytest.mark.anyio
 
@@ -49,18 +51,35 @@ async def _wait_session(
             await anyio.sleep(0.2)
 
 
-async def test_bad_signatures_are_401_and_queue_nothing(api: Api) -> None:
-    project_id = await _project(api)
-    body = json.dumps(
-        {
+def _webhook_body(path: str, project_id: str) -> bytes:
+    """A well-formed body for each signed route (ids that the tests then look for)."""
+    bodies: dict[str, dict[str, Any]] = {
+        "/jobs/generate": {
             "projectId": project_id,
             "sessionId": "ses_hookA",
             "sceneCount": 1,
             "prompt": "explain sine",
-        }
-    ).encode()
+        },
+        "/jobs/edit": {"sceneId": "scn_hookA", "projectId": project_id, "prompt": "make it sine"},
+        "/jobs/retry": {"sceneId": "scn_hookA", "projectId": project_id},
+    }
+    return json.dumps(bodies[path]).encode()
+
+
+def test_every_signed_route_has_its_signature_tests() -> None:
+    assert {path for _, path in SIGNED} == set(SIGNED_PATHS)
+
+
+SIGNED_PATHS = ("/jobs/generate", "/jobs/edit", "/jobs/retry")
+
+
+@pytest.mark.parametrize("path", SIGNED_PATHS)
+async def test_bad_signatures_are_401_and_queue_nothing(api: Api, path: str) -> None:
+    project_id = await _project(api)
+    body = _webhook_body(path, project_id)
     now = int(time.time())
-    tampered = body.replace(b"sine", b"cosine")
+    tampered = body.replace(b"sine", b"cosine").replace(b"hookA", b"hookZ")
+    assert tampered != body
     cases = {
         "tampered body": (tampered, _signed(body)),
         "wrong key": (body, _signed(body, secret="another-secret-" + "z" * 30)),
@@ -75,13 +94,110 @@ async def test_bad_signatures_are_401_and_queue_nothing(api: Api) -> None:
     }
     before = _jobs_submitted()
     for name, (content, headers) in cases.items():
-        r = await api.client.post("/jobs/generate", content=content, headers=headers)
+        r = await api.client.post(path, content=content, headers=headers)
         assert r.status_code == 401, f"{name}: {r.status_code} {r.text}"
         assert r.json()["error"] == "InvalidSignature", name
         assert r.json()["hint"], name
     assert _jobs_submitted() == before
     with pytest.raises(NotFound):
         await api.service.store.get_session("ses_hookA")
+
+
+async def _failed_scene(api: Api, project_id: str, *, ready: bool = False) -> Scene:
+    """A settled session with one scene that failed (or is ready), made in the store."""
+    store = api.service.store
+    session = await store.create_session(
+        VideoSession(id="", project_id=project_id, status=SessionStatus.QUEUED, quality="draft")
+    )
+    for status in (SessionStatus.GENERATING, SessionStatus.RENDERING, SessionStatus.ERROR):
+        session = await store.update_session(
+            session.id, revision=session.revision, expected_status=session.status, status=status
+        )
+    scene = await store.create_scene(
+        Scene(id="", project_id=project_id, session_id=session.id, index=0, title="One")
+    )
+    path = (
+        [SceneStatus.GENERATING_CODE, SceneStatus.RENDERING, SceneStatus.UPLOADING] if ready else []
+    )
+    for status in path:
+        scene = await store.update_scene(
+            scene.id, revision=scene.revision, expected_status=scene.status, status=status
+        )
+    final = SceneStatus.READY if ready else SceneStatus.ERROR
+    return await store.update_scene(
+        scene.id,
+        revision=scene.revision,
+        expected_status=scene.status,
+        status=final,
+        error_message=None if ready else "render failed",
+    )
+
+
+async def test_a_signed_retry_queues_the_failed_scene_once_per_idempotency_key(api: Api) -> None:
+    project_id = await _project(api)
+    scene = await _failed_scene(api, project_id)
+    body = json.dumps({"sceneId": scene.id, "projectId": project_id}).encode()
+    before = _jobs_submitted()
+    now = int(time.time())
+    first = {**_signed(body, at=now), "Idempotency-Key": "cvx-job-1"}
+    r = await api.client.post("/jobs/retry", content=body, headers=first)
+    assert r.status_code == 202, r.text
+    accepted = r.json()
+    assert accepted["sceneId"] == scene.id and accepted["sessionId"] == scene.session_id
+    assert accepted["jobId"] and accepted["status"] == "queued"
+    assert _jobs_submitted() == before + 1
+
+    # The same signed request again is a replay; the same job signed anew (the caller's
+    # retry after a lost answer) answers the first job and queues nothing.
+    replay = await api.client.post("/jobs/retry", content=body, headers=first)
+    assert replay.status_code == 401 and "replay" in replay.json()["detail"]
+    again = await api.client.post(
+        "/jobs/retry",
+        content=body,
+        headers={**_signed(body, at=now + 1), "Idempotency-Key": "cvx-job-1"},
+    )
+    assert again.status_code == 202, again.text
+    assert again.json() == accepted
+    assert _jobs_submitted() == before + 1
+    # Another key is another job (the scene may be claimed already: 202 or 409).
+    other = await api.client.post(
+        "/jobs/retry",
+        content=body,
+        headers={**_signed(body, at=now + 2), "Idempotency-Key": "cvx-job-2"},
+    )
+    assert other.status_code in (202, 409)
+    if other.status_code == 202:
+        assert other.json()["jobId"] != accepted["jobId"]
+
+    # The job runs: the retry claims the scene (the store names its job).
+    async def claimed() -> bool:
+        return (await api.service.store.get_scene(scene.id)).job_id == accepted["jobId"]
+
+    with anyio.fail_after(60):
+        while not await claimed():
+            await anyio.sleep(0.05)
+
+
+async def test_a_retry_webhook_for_a_wrong_or_working_scene_is_refused(api: Api) -> None:
+    project_id = await _project(api)
+    other_project = await _project(api, "bob")
+    failed = await _failed_scene(api, project_id)
+    ready = await _failed_scene(api, project_id, ready=True)
+    before = _jobs_submitted()
+    cases = {
+        "no such scene": ({"sceneId": "scn_nope", "projectId": project_id}, 404),
+        "another project's id": ({"sceneId": failed.id, "projectId": other_project}, 404),
+        "a scene that works": ({"sceneId": ready.id, "projectId": project_id}, 409),
+        "no project": ({"sceneId": failed.id}, 422),
+        "an extra field": ({"sceneId": failed.id, "projectId": project_id, "prompt": "x"}, 422),
+    }
+    for name, (data, expected) in cases.items():
+        body = json.dumps(data).encode()
+        r = await api.client.post("/jobs/retry", content=body, headers=_signed(body))
+        assert r.status_code == expected, f"{name}: {r.status_code} {r.text}"
+        assert r.json()["detail"], name
+    assert _jobs_submitted() == before
+    assert (await api.service.store.get_scene(failed.id)).status == SceneStatus.ERROR
 
 
 @pytest.mark.slow
@@ -179,3 +295,24 @@ async def test_replicas_share_the_replay_guard_through_redis(
     assert r.status_code == 404  # accepted as genuine, then no such project
     r = await second.client.post("/jobs/generate", content=body, headers=headers)
     assert r.status_code == 401 and "replay" in r.json()["detail"]
+
+
+async def test_replicas_share_idempotency_keys_through_redis(
+    make_api: Any, redis_server: Any
+) -> None:
+    first = await make_api(redis_url=redis_server.url)
+    second = await make_api(redis_url=redis_server.url)
+    project_id = await _project(first)
+    scene = await _failed_scene(first, project_id)
+    body = json.dumps({"sceneId": scene.id, "projectId": project_id}).encode()
+    now = int(time.time())
+    before = _jobs_submitted()
+    r = await first.client.post(
+        "/jobs/retry", content=body, headers={**_signed(body, at=now), "Idempotency-Key": "k1"}
+    )
+    assert r.status_code == 202, r.text
+    again = await second.client.post(
+        "/jobs/retry", content=body, headers={**_signed(body, at=now + 1), "Idempotency-Key": "k1"}
+    )
+    assert again.status_code == 202 and again.json() == r.json()
+    assert _jobs_submitted() == before + 1

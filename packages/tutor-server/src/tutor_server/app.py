@@ -24,6 +24,7 @@ from tutor_core.settings import Settings
 from tutor_core.tutor import Tutor
 from tutor_server import errors, events
 from tutor_server.deps import RedisReplayGuard
+from tutor_server.idempotency import MemoryIdempotency, RedisIdempotency
 from tutor_server.limits import BodyLimit, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from tutor_server.observability import RequestContext
 from tutor_server.routes import files, health, home, jobs, projects, scenes, sessions, users
@@ -69,10 +70,12 @@ def create_app(
             log_ = events.RedisEventLog(settings.redis_url, retention=settings.event_retention)
             limiter = RedisRateLimiter(settings.redis_url)
             app.state.replay_guard = RedisReplayGuard(settings.redis_url)
+            app.state.idempotency = RedisIdempotency(settings.redis_url)
         else:
             log_ = events.MemoryEventLog()
             limiter = MemoryRateLimiter()
             app.state.replay_guard = signing.ReplayGuard()
+            app.state.idempotency = MemoryIdempotency()
         events.add_sink(log_)
         app.state.events = log_
         app.state.service = Service(the_tutor, settings, log_, limiter)
@@ -87,6 +90,8 @@ def create_app(
         finally:
             events.remove_sink(log_)
             await log_.close()
+            if isinstance(app.state.idempotency, RedisIdempotency):
+                await app.state.idempotency.close()
             if tutor is None:
                 await the_tutor.aclose()
 

@@ -90,6 +90,13 @@ class EditJobRequest(ApiModel):
     _prompt = field_validator("prompt")(_text)
 
 
+class RetryJobRequest(ApiModel):
+    """The `/jobs/retry` body (sent by the Convex action): run a failed scene again."""
+
+    scene_id: str = Field(min_length=1, max_length=64)
+    project_id: str = Field(min_length=1, max_length=64)
+
+
 # ---------------------------------------------------------------- responses
 
 

@@ -411,18 +411,27 @@ class Service:
 
     async def job_edit(self, body: schemas.EditJobRequest) -> schemas.JobAccepted:
         """The seed's edit webhook."""
+        scene, owner = await self._webhook_scene(body.scene_id, body.project_id)
+        return await self.edit(owner, scene.id, body.prompt)
+
+    async def job_retry(self, body: schemas.RetryJobRequest) -> schemas.JobAccepted:
+        """The retry webhook: run a failed scene again (its failed edit, or its first render)."""
+        scene, owner = await self._webhook_scene(body.scene_id, body.project_id)
+        return await self.retry(owner, scene.id)
+
+    async def _webhook_scene(self, scene_id: str, project_id: str) -> tuple[Scene, User]:
+        """A webhook's scene, checked against the project it names, and its owner."""
         try:
-            scene = await self.store.get_scene(body.scene_id)
+            scene = await self.store.get_scene(scene_id)
         except NotFound:
             scene = None
-        if scene is None or scene.project_id != body.project_id:
+        if scene is None or scene.project_id != project_id:
             raise NotFound(
-                f"no scene {body.scene_id} in project {body.project_id}",
+                f"no scene {scene_id} in project {project_id}",
                 hint="send the scene's id and its own projectId",
             )
         project = await self.store.get_project(scene.project_id)
-        owner = await self.store.get_user(project.owner_id)
-        return await self.edit(owner, scene.id, body.prompt)
+        return scene, await self.store.get_user(project.owner_id)
 
     # ------------------------------------------------------------ plumbing
 
