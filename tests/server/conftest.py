@@ -183,12 +183,17 @@ CELERY_ENV = {
 
 
 def start_worker(live: helpers.Live, name: str) -> helpers.Proc:
+    """A `tutor worker` with its Prometheus metrics on a free loopback port."""
     home = Path(live.env["TUTOR_HOME"])
+    port = helpers.free_port()
     worker = helpers.start(
-        helpers.tutor_cmd("worker", "--name", f"{name}@%h"), live.env, home / f"{name}.log"
+        helpers.tutor_cmd("worker", "--name", f"{name}@%h", "--metrics-port", str(port)),
+        live.env,
+        home / f"{name}.log",
     )
     _wait_worker(live, worker, name)
     live.workers.append(worker)
+    live.worker_metrics[worker.proc.pid] = f"http://127.0.0.1:{port}/metrics"
     return worker
 
 

@@ -92,6 +92,8 @@ class Live:
     proc: Proc
     env: dict[str, str]
     workers: list[Proc] = field(default_factory=list)
+    worker_metrics: dict[int, str] = field(default_factory=dict)
+    """Each worker's metrics URL, by pid."""
 
     def client(self, user: str | None = None, **kwargs: Any) -> httpx.Client:
         headers = auth(user) if user else {}

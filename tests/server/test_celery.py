@@ -10,11 +10,17 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.server import helpers
 from tests.server.conftest import start_worker
+from tutor_core.models import Job, JobKind
+from tutor_server.celery_app import QUEUE, make_celery
+from tutor_server.settings import ServerSettings
 
 pytestmark = pytest.mark.slow
 
@@ -79,6 +85,67 @@ def test_two_workers_render_scenes_of_one_lesson_at_once(celery_stack: helpers.L
         if scene_id in spans
     }
     assert len(workers) == 2, workers
+
+
+def _metric(live: helpers.Live, name: str, **labels: str) -> float:
+    """A sample summed over the live workers' /metrics (scraped now)."""
+    total = 0.0
+    for worker in live.workers:
+        text = httpx.get(live.worker_metrics[worker.proc.pid], timeout=10).text
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == name and all(
+                    sample.labels.get(k) == v for k, v in labels.items()
+                ):
+                    total += sample.value
+    return total
+
+
+def test_workers_serve_metrics_of_their_jobs_renders_and_errors(
+    celery_stack: helpers.Live,
+) -> None:
+    for worker in celery_stack.workers:
+        assert "tutor worker metrics: http://127.0.0.1:" in worker.text()
+    scenes = ("tutor_worker_jobs_total", {"task": "tutor.scene", "state": "succeeded"})
+    plans = ("tutor_worker_jobs_total", {"task": "tutor.generate", "state": "succeeded"})
+    renders = ("tutor_scene_render_seconds_count", {})
+    watched = {"scenes": scenes, "plans": plans, "renders": renders}
+    before = {key: _metric(celery_stack, name, **lb) for key, (name, lb) in watched.items()}
+    session_id = _start(celery_stack, "explain the unit circle", 2)
+    with celery_stack.client("alice") as client:
+        helpers.follow_until(client, session_id, helpers.session_settled)
+        assert client.get(f"/api/sessions/{session_id}").json()["status"] == "ready"
+    # Counted when a task ends, which is just after its last status change: wait a little.
+    deadline = time.monotonic() + 60
+    while _metric(celery_stack, scenes[0], **scenes[1]) < before["scenes"] + 2:
+        assert time.monotonic() < deadline, "the scene tasks were not counted"
+        time.sleep(0.1)
+    # (More when a task ran past the short visibility timeout of these tests and was
+    # delivered again: that delivery finds the scene made and ends at once.)
+    assert _metric(celery_stack, plans[0], **plans[1]) >= before["plans"] + 1
+    assert _metric(celery_stack, renders[0]) >= before["renders"] + 2
+    assert _metric(celery_stack, "tutor_scene_render_seconds_sum") > 0
+
+    # A job that cannot run (its scene does not exist) fails: counted by kind.
+    failed = ("tutor_worker_jobs_total", {"task": "tutor.edit", "state": "failed"})
+    errors_before = _metric(celery_stack, "tutor_errors_total", kind="NotFound")
+    failed_before = _metric(celery_stack, failed[0], **failed[1])
+    app = make_celery(ServerSettings(redis_url=celery_stack.env["TUTOR_REDIS_URL"]))
+    job = Job(
+        id="job-metrics-1",
+        kind=JobKind.EDIT,
+        session_id="ses_gone",
+        scene_id="scn_gone",
+        prompt="make it blue",
+        correlation_id="job-metrics-1",
+    )
+    app.send_task("tutor.edit", args=[job.model_dump(mode="json")], queue=QUEUE)
+    deadline = time.monotonic() + 60
+    while _metric(celery_stack, failed[0], **failed[1]) < failed_before + 1:
+        assert time.monotonic() < deadline, "the failed job was not counted"
+        time.sleep(0.1)
+    assert _metric(celery_stack, "tutor_errors_total", kind="NotFound") == errors_before + 1
+    assert _metric(celery_stack, "tutor_worker_jobs_running") == 0
 
 
 def test_a_worker_killed_mid_render_loses_nothing(celery_stack: helpers.Live) -> None:

@@ -87,3 +87,12 @@ def test_token_create_prints_a_token_for_the_user(tutor_home: Path) -> None:
     assert verify_token(helpers.SECRET, result.stdout.strip()) == "auth0|bob"
     missing = _run(["token", "create", "--user", "bob"], _env(tutor_home))
     assert missing.returncode == 1 and "TUTOR_SECRET_KEY" in missing.stderr
+
+
+def test_worker_metrics_need_a_pool_that_counts_in_one_process(tutor_home: Path) -> None:
+    result = _run(
+        ["worker", "--pool", "prefork", "--metrics-port", "0"],
+        _env(tutor_home, TUTOR_REDIS_URL="redis://127.0.0.1:1/0"),
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--pool solo" in result.stderr and "--metrics-port" in result.stderr

@@ -83,6 +83,15 @@ def worker(
     concurrency: Annotated[int, typer.Option(min=1, help="Tasks at once.")] = 1,
     pool: Annotated[str, typer.Option(help="solo, prefork or threads.")] = "solo",
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=65535, help="Serve Prometheus metrics on this port (0: any free port)."
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Address of the metrics endpoint (loopback by default).")
+    ] = "127.0.0.1",
 ) -> None:
     """Run a Celery worker that renders scenes (needs TUTOR_REDIS_URL)."""
     from tutor_core.logs import configure_logging
@@ -91,9 +100,21 @@ def worker(
 
     if pool not in ("solo", "prefork", "threads"):
         raise typer.BadParameter("use solo, prefork or threads", param_hint="--pool")
+    if metrics_port is not None and pool == "prefork":
+        raise typer.BadParameter(
+            "metrics are counted in the process that runs the tasks: use --pool solo "
+            "(one worker per container or core) or threads with --metrics-port",
+            param_hint="--pool",
+        )
     settings = ServerSettings()
     app = make_celery(settings)
     configure_logging(log_level, json_lines=settings.log_format == "json")
+    if metrics_port is not None:
+        from tutor_server import worker_metrics
+
+        bound = worker_metrics.serve(metrics_port, metrics_host)
+        shown = f"[{metrics_host}]" if ":" in metrics_host else metrics_host
+        print(f"tutor worker metrics: http://{shown}:{bound}/metrics", flush=True)
     app.worker_main(
         argv=[
             "worker",

@@ -25,7 +25,9 @@ REQUEST_SECONDS = Histogram(
     ["method", "route", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-ERRORS = Counter("tutor_errors_total", "Errors answered, by kind.", ["kind"])
+ERRORS = Counter(
+    "tutor_errors_total", "Errors by kind: answered, failed tasks, failed scenes.", ["kind"]
+)
 JOBS_SUBMITTED = Counter("tutor_jobs_submitted_total", "Jobs queued, by kind.", ["kind"])
 SESSIONS_BY_STATE = Gauge("tutor_sessions", "Sessions by status (at the last scrape).", ["status"])
 SCENES_BY_STATE = Gauge("tutor_scenes", "Scenes by status (at the last scrape).", ["status"])

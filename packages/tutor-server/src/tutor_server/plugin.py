@@ -54,8 +54,11 @@ def session_status_changed(session: VideoSession, old: SessionStatus, new: Sessi
 @hookimpl
 def scene_status_changed(scene: Scene, old: SceneStatus, new: SceneStatus) -> Any:
     from tutor_server import events
-    from tutor_server.observability import RENDER_SECONDS
+    from tutor_server.observability import ERRORS, RENDER_SECONDS
 
+    if new == SceneStatus.ERROR:
+        # The pipeline does not raise for a scene that failed: count it here.
+        ERRORS.labels(kind="SceneFailed").inc()
     if new == SceneStatus.RENDERING:
         _render_started[scene.id] = time.monotonic()
     elif old == SceneStatus.RENDERING and scene.id in _render_started:
