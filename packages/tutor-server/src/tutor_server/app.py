@@ -30,6 +30,7 @@ from tutor_server.observability import RequestContext
 from tutor_server.routes import files, health, home, jobs, projects, scenes, sessions, users
 from tutor_server.service import Service
 from tutor_server.settings import ServerSettings
+from tutor_server.tokens import VerifiedTokens
 
 log = logging.getLogger("tutor.server")
 
@@ -105,6 +106,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.secret = secret
+    app.state.tokens = VerifiedTokens(secret)
     errors.install(app)
     for router in (
         users.router,

@@ -19,7 +19,7 @@ from tutor_core.models import User
 from tutor_server.errors import ServiceUnavailable
 from tutor_server.routes.home import COOKIE
 from tutor_server.service import Service
-from tutor_server.tokens import Unauthorized, verify_token
+from tutor_server.tokens import Unauthorized, VerifiedTokens
 
 _bearer = HTTPBearer(auto_error=False, description="An HS256 JWT whose `sub` is your user id.")
 
@@ -38,18 +38,18 @@ async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     """The user named by the bearer token (401 when missing, malformed, forged or expired)."""
+    tokens: VerifiedTokens = request.app.state.tokens
     if credentials is None and request.app.state.settings.local_mode:
         # Local mode only: the browser that opened the printed URL holds a SameSite cookie.
         cookie = request.cookies.get(COOKIE)
         if cookie:
-            return await service.user(verify_token(request.app.state.secret, cookie))
+            return await service.user(tokens.verify(cookie))
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized(
             "this route needs `Authorization: Bearer <token>`",
             hint="make a token with `tutor token create --user NAME`",
         )
-    subject = verify_token(request.app.state.secret, credentials.credentials)
-    return await service.user(subject)
+    return await service.user(tokens.verify(credentials.credentials))
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -58,6 +58,14 @@ def _session_of(item: VideoSession | Scene) -> str:
 class EventLog(Protocol):
     """Where status changes are appended and read back."""
 
+    on_change: Callable[[str], None] | None
+    """Called with a session id whenever the log learns that the session changed."""
+
+    @property
+    def announces_changes(self) -> bool:
+        """True while every change (of any process) reaches `on_change`."""
+        ...
+
     def append_sync(self, item: VideoSession | Scene) -> str:
         """Append a change (from any thread); return its event id."""
         ...
@@ -86,9 +94,16 @@ class MemoryEventLog:
         self._waiters: dict[str, set[anyio.Event]] = {}
         self._max = max_events
         self._closed = False
+        self.on_change: Callable[[str], None] | None = None
+
+    @property
+    def announces_changes(self) -> bool:
+        return not self._closed
 
     def append_sync(self, item: VideoSession | Scene) -> str:
         session_id = _session_of(item)
+        if self.on_change is not None:
+            self.on_change(session_id)
         with self._lock:
             events = self._events.setdefault(session_id, [])
             if len(events) >= self._max:
@@ -164,9 +179,17 @@ class RedisEventLog:
         self._async = redis.asyncio.Redis(connection_pool=self._pool)
         self._waiters: dict[str, set[anyio.Event]] = {}
         self._listening = False
+        self.on_change: Callable[[str], None] | None = None
+
+    @property
+    def announces_changes(self) -> bool:
+        """Only while the wake-up listener runs (changes of other processes come that way)."""
+        return self._listening
 
     def append_sync(self, item: VideoSession | Scene) -> str:
         session_id = _session_of(item)
+        if self.on_change is not None:
+            self.on_change(session_id)
         key = _stream_key(session_id)
         fields = {"kind": _kind(item), "data": item.model_dump_json()}
         pipe = self._sync.pipeline()
@@ -197,6 +220,8 @@ class RedisEventLog:
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     def _wake(self, session_id: str) -> None:
+        if self.on_change is not None:
+            self.on_change(session_id)
         for waiter in self._waiters.pop(session_id, set()):
             waiter.set()
 

@@ -38,6 +38,7 @@ from tutor_server.errors import FieldInvalid, RateLimited
 from tutor_server.events import EventLog
 from tutor_server.limits import RateLimiter
 from tutor_server.observability import JOBS_SUBMITTED
+from tutor_server.readcache import SessionReads
 from tutor_server.settings import ServerSettings
 
 log = logging.getLogger("tutor.server")
@@ -82,6 +83,8 @@ class Service:
         # for an external id, and a project's owner (a project never changes hands).
         self._users: dict[str, User] = {}
         self._owners: dict[str, str] = {}
+        self.reads = SessionReads(ttl=settings.read_cache_seconds)
+        events.on_change = self.reads.changed
 
     # ------------------------------------------------------------------ users
 
@@ -161,6 +164,8 @@ class Service:
                     await self.storage.delete(Bucket.CHUNKS, export_key(stale, suffix))
         await self.store.delete_project(project.id)
         self._owners.pop(project.id, None)
+        for session in sessions:
+            self.reads.changed(session.id)
 
     # --------------------------------------------------------------- sessions
 
@@ -177,6 +182,25 @@ class Service:
                 f"no session {session_id}", hint="GET /api/projects/{id}/sessions lists yours"
             ) from None
         return session
+
+    async def session_detail_json(self, user: User, session_id: str) -> bytes:
+        """`GET /api/sessions/{id}`, encoded; served from `reads` while nothing changed."""
+        cache = self.events.announces_changes and self.reads.ttl > 0
+        cached = self.reads.get(session_id) if cache else None
+        if cached is not None:
+            try:
+                await self._check_owner(user, cached.project_id)
+            except NotFound:
+                raise NotFound(
+                    f"no session {session_id}", hint="GET /api/projects/{id}/sessions lists yours"
+                ) from None
+            return cached.body
+        generation = self.reads.generation(session_id)
+        session = await self.session(user, session_id)
+        body = (await self.session_detail(session)).model_dump_json(by_alias=True).encode()
+        if cache:
+            self.reads.put(session_id, session.project_id, body, generation)
+        return body
 
     async def scenes(self, session: VideoSession) -> list[Scene]:
         return await self.store.list_scenes(session.id)

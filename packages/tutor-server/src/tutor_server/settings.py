@@ -53,6 +53,8 @@ class ServerSettings(BaseSettings):
     """Per-user cap on sessions being generated or edited at once (429 above)."""
     url_expires: int = Field(default=3600, ge=60)
     """Seconds presigned media URLs stay valid."""
+    read_cache_seconds: float = Field(default=1.0, ge=0, le=60)
+    """Longest a session read is reused when no change was announced (0: never reuse)."""
     sse_ping: float = Field(default=15.0, gt=0)
     """Seconds between SSE keep-alive comments."""
     event_retention: int = Field(default=7 * 24 * 3600, gt=0)

@@ -31,6 +31,34 @@ def create_token(secret: str, subject: str, *, ttl: int, now: float | None = Non
 
 def verify_token(secret: str, token: str) -> str:
     """The token's subject, or Unauthorized saying what is wrong with it."""
+    return _verify(secret, token)[0]
+
+
+class VerifiedTokens:
+    """Tokens verified recently, so a client's next request skips the HMAC and decoding.
+
+    A token is kept only after it verified, and only until its own `exp`; the secret
+    is fixed for the life of the app. Bounded: the cache starts over when full.
+    """
+
+    def __init__(self, secret: str, max_entries: int = 10_000) -> None:
+        self._secret = secret
+        self._max = max_entries
+        self._known: dict[str, tuple[str, float]] = {}
+
+    def verify(self, token: str) -> str:
+        """The token's subject, or Unauthorized (as `verify_token`)."""
+        known = self._known.get(token)
+        if known is not None and time.time() < known[1]:
+            return known[0]
+        subject, expires = _verify(self._secret, token)
+        if len(self._known) >= self._max:
+            self._known.clear()
+        self._known[token] = (subject, expires)
+        return subject
+
+
+def _verify(secret: str, token: str) -> tuple[str, float]:
     try:
         claims = jwt.decode(
             token,
@@ -49,4 +77,4 @@ def verify_token(secret: str, token: str) -> str:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_SUBJECT:
         raise Unauthorized("the token has no usable subject", hint="make a new token")
-    return sub
+    return sub, float(claims["exp"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, Request, Response, status
 from sse_starlette import EventSourceResponse
 
 from tutor_server import schemas
@@ -15,13 +15,12 @@ from tutor_server.sse import EVENTS_DESCRIPTION, event_stream
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=responses(401, 404))
 
 
-@router.get("/{session_id}", name="get")
-async def get_session(
-    session_id: str, user: CurrentUser, service: ServiceDep
-) -> schemas.SessionDetail:
+@router.get("/{session_id}", name="get", response_model=schemas.SessionDetail)
+async def get_session(session_id: str, user: CurrentUser, service: ServiceDep) -> Response:
     """A session and its scenes: status, frames, versions, chunk and subtitle URLs."""
-    session = await service.session(user, session_id)
-    return await service.session_detail(session)
+    # Encoded once by the service (and reused while the session does not change).
+    body = await service.session_detail_json(user, session_id)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
