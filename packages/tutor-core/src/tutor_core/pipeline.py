@@ -190,14 +190,20 @@ class Pipeline:
             Busy: the session is held by another job.
             TutorError: planning failed (the session is then `error`).
         """
-        session = await self.store.get_session(session_id)
-        job = job_id or session.job_id or new_correlation_id()
-        count = scene_count or session.scene_count or DEFAULT_SCENES
+        session, job, count = await self._generation_job(session_id, scene_count, job_id)
         with correlated(job):
             if session.status != _Se.QUEUED and session.job_id == job:
                 log.info("job %s delivered again: finishing session %s", job, session_id)
                 return await self._run_job(job, lambda: self._resume(session_id))
             return await self._run_job(job, lambda: self._generate(session_id, count))
+
+    async def _generation_job(
+        self, session_id: str, scene_count: int | None, job_id: str | None
+    ) -> tuple[VideoSession, str, int]:
+        """The session, the job generating it (default its own) and how many scenes."""
+        session = await self.store.get_session(session_id)
+        job = job_id or session.job_id or new_correlation_id()
+        return session, job, scene_count or session.scene_count or DEFAULT_SCENES
 
     async def _generate(self, session_id: str, count: int) -> VideoSession:
         scenes, plan = await self._plan_session(session_id, count)
@@ -320,9 +326,7 @@ class Pipeline:
             Busy: the session is queued for another job.
             TutorError: planning failed (the session is then `error`).
         """
-        session = await self.store.get_session(session_id)
-        job = job_id or session.job_id or new_correlation_id()
-        count = scene_count or session.scene_count or DEFAULT_SCENES
+        session, job, count = await self._generation_job(session_id, scene_count, job_id)
         with correlated(job):
             if session.status != _Se.QUEUED and session.job_id == job:
                 log.info("job %s delivered again: session %s is planned", job, session_id)

@@ -19,6 +19,7 @@ from tutor_server import schemas
 from tutor_server.deps import ServiceDep, SignedBody
 from tutor_server.errors import responses
 from tutor_server.idempotency import MAX_KEY_CHARS, Idempotency
+from tutor_server.service import Service
 
 router = APIRouter(
     prefix="/jobs", tags=["jobs"], responses=responses(401, 404, 409, 413, 422, 429, 503)
@@ -71,43 +72,46 @@ async def _once(
     return accepted
 
 
-@router.post(
+def _webhook(
+    path: str,
+    model: type[M],
+    start: Callable[[Service, M], Awaitable[schemas.JobAccepted]],
+    summary: str,
+) -> None:
+    """Add one signed job webhook: verify, parse `model`, start the job (once per key)."""
+
+    async def endpoint(
+        body: SignedBody, service: ServiceDep, request: Request, key: IdempotencyKey = None
+    ) -> schemas.JobAccepted:
+        parsed = _parse(model, body)
+        return await _once(request, key, lambda: start(service, parsed))
+
+    endpoint.__doc__ = summary
+    name = path.strip("/")
+    endpoint.__name__ = f"job_{name}"
+    router.post(
+        path,
+        status_code=status.HTTP_202_ACCEPTED,
+        name=name,
+        openapi_extra=_body_schema(model),
+    )(endpoint)
+
+
+_webhook(
     "/generate",
-    status_code=status.HTTP_202_ACCEPTED,
-    name="generate",
-    openapi_extra=_body_schema(schemas.GenerateJobRequest),
+    schemas.GenerateJobRequest,
+    Service.job_generate,
+    "Queue the generation of a session (`projectId`, `sessionId`, `sceneCount`, `prompt`).",
 )
-async def job_generate(
-    body: SignedBody, service: ServiceDep, request: Request, key: IdempotencyKey = None
-) -> schemas.JobAccepted:
-    """Queue the generation of a session (`projectId`, `sessionId`, `sceneCount`, `prompt`)."""
-    parsed = _parse(schemas.GenerateJobRequest, body)
-    return await _once(request, key, lambda: service.job_generate(parsed))
-
-
-@router.post(
+_webhook(
     "/edit",
-    status_code=status.HTTP_202_ACCEPTED,
-    name="edit",
-    openapi_extra=_body_schema(schemas.EditJobRequest),
+    schemas.EditJobRequest,
+    Service.job_edit,
+    "Queue an edit of one scene (`sceneId`, `projectId`, `prompt`).",
 )
-async def job_edit(
-    body: SignedBody, service: ServiceDep, request: Request, key: IdempotencyKey = None
-) -> schemas.JobAccepted:
-    """Queue an edit of one scene (`sceneId`, `projectId`, `prompt`)."""
-    parsed = _parse(schemas.EditJobRequest, body)
-    return await _once(request, key, lambda: service.job_edit(parsed))
-
-
-@router.post(
+_webhook(
     "/retry",
-    status_code=status.HTTP_202_ACCEPTED,
-    name="retry",
-    openapi_extra=_body_schema(schemas.RetryJobRequest),
+    schemas.RetryJobRequest,
+    Service.job_retry,
+    "Queue a retry of one failed scene (`sceneId`, `projectId`).",
 )
-async def job_retry(
-    body: SignedBody, service: ServiceDep, request: Request, key: IdempotencyKey = None
-) -> schemas.JobAccepted:
-    """Queue a retry of one failed scene (`sceneId`, `projectId`)."""
-    parsed = _parse(schemas.RetryJobRequest, body)
-    return await _once(request, key, lambda: service.job_retry(parsed))
