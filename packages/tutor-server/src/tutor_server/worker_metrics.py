@@ -14,17 +14,21 @@ from __future__ import annotations
 from typing import Any
 
 from celery import signals
-from prometheus_client import Counter, Gauge, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, ProcessCollector, start_http_server
 
 from tutor_core.errors import Busy
-from tutor_server.observability import ERRORS
+from tutor_server.observability import ERRORS, RENDER_SECONDS
 
 JOBS = Counter(
     "tutor_worker_jobs_total",
     "Tasks this worker finished, by task and final state (succeeded, retried, failed).",
     ["task", "state"],
+    registry=None,
 )
-RUNNING = Gauge("tutor_worker_jobs_running", "Tasks running in this worker now.", ["task"])
+RUNNING = Gauge(
+    "tutor_worker_jobs_running", "Tasks running in this worker now.", ["task"], registry=None
+)
+TASKS = ("tutor.generate", "tutor.scene", "tutor.edit")
 
 _STATES = {"SUCCESS": "succeeded", "RETRY": "retried", "FAILURE": "failed"}
 
@@ -61,5 +65,15 @@ def serve(port: int, host: str = "127.0.0.1") -> int:
     signals.task_postrun.connect(_ended, weak=False)
     signals.task_failure.connect(_failed, weak=False)
     signals.task_retry.connect(_retried, weak=False)
-    server, _thread = start_http_server(port, addr=host)
+    # Only what a worker measures (not the server's request and SSE metrics), with
+    # every task's series present from the start (a dashboard sees zeros, not gaps).
+    registry = CollectorRegistry()
+    for collector in (JOBS, RUNNING, ERRORS, RENDER_SECONDS):
+        registry.register(collector)
+    ProcessCollector(registry=registry)
+    for task in TASKS:
+        RUNNING.labels(task=task)
+        for state in _STATES.values():
+            JOBS.labels(task=task, state=state)
+    server, _thread = start_http_server(port, addr=host, registry=registry)
     return int(server.server_port)
