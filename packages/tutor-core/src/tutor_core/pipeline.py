@@ -10,6 +10,10 @@ Every status change is a compare-and-set at the store, checked against
 `tutor_core.states`. A job holds the scenes it works on under a lease it renews
 (`tutor_core.leases`); an edit claims its scene atomically, so of two concurrent edits
 exactly one wins. An edit writes version n+1; when it fails, version n stays playable.
+
+Workers split a generation per scene with the same steps: `plan_session` (one job)
+then `make_scene` (one job per scene, on any worker); `finish_session` settles a
+session's frames and status after any change.
 """
 
 from __future__ import annotations
