@@ -17,16 +17,20 @@ from tutor_core.settings import Settings
 
 LIVE = {k: v for k, v in os.environ.items() if k.startswith("TUTOR_OPENAI_")}
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+NO_ENDPOINT = (
+    "no live model endpoint: set TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL (and "
+    "TUTOR_OPENAI_API_KEY if it needs one) to run this test against a real model"
+)
+
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.slow,
+    pytest.mark.skipif(not LIVE.get("TUTOR_OPENAI_BASE_URL"), reason=NO_ENDPOINT),
+]
 
 
 @pytest.fixture
 def live_settings(tutor_home: Path, agent_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    if not LIVE.get("TUTOR_OPENAI_BASE_URL"):
-        pytest.skip(
-            "no live model endpoint: set TUTOR_OPENAI_BASE_URL and TUTOR_OPENAI_MODEL (and "
-            "TUTOR_OPENAI_API_KEY if it needs one) to run this test against a real model"
-        )
     for key, value in LIVE.items():
         monkeypatch.setenv(key, value)
     return Settings(

@@ -48,7 +48,7 @@ async def test_rows_written_with_stored_urls_still_load(tmp_path: Path) -> None:
         (data,) = conn.execute("SELECT data FROM scenes WHERE id=?", (scenes[0].id,)).fetchone()
         legacy = json.loads(data) | {
             "s3_chunk_url": "https://bucket.example/v1.mp4?X-Amz-Expires=3600",
-            "s3_subtitles_url": "file:///old/machine/v1.vtt",
+            "s3_subtitles_url": "https://cdn.example/v1.vtt",
         }
         conn.execute("UPDATE scenes SET data=? WHERE id=?", (json.dumps(legacy), scenes[0].id))
     store = SQLiteStore(path)
