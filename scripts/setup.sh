@@ -71,13 +71,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ]; then
   exit 0
 fi
 echo "setup: installing the workspace into .venv (first time takes a few minutes)"
-editables=()
+# tutor-core comes first: pip 23 cannot match a later package's plain "tutor-core"
+# dependency to the editable "tutor-core[piper]" when that one is listed after it.
+editables=(-e "packages/tutor-core/[piper]")
 for pkg in packages/*/; do
-  if [ "$pkg" = "packages/tutor-core/" ]; then
-    editables+=(-e "${pkg}[piper]")
-  else
-    editables+=(-e "$pkg")
-  fi
+  [ "$pkg" = "packages/tutor-core/" ] || editables+=(-e "$pkg")
 done
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt \
   "${editables[@]}" -r requirements-dev.txt
