@@ -9,8 +9,6 @@ from typing import Any
 
 import manim
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from tests.agent_openai import scenes
 from tests.agent_openai.fake_openai import MODEL, FakeOpenAI, Step, answer, call, status
@@ -431,52 +429,10 @@ def test_a_broken_mcp_servers_list_is_named(monkeypatch: pytest.MonkeyPatch) -> 
 # ------------------------------------------------- code lasts its narration
 
 
-def test_code_gets_a_closing_wait_that_fills_the_narration() -> None:
-    from tutor_agent_openai.timing import MARKER, pad_to_narration
-
-    code = scenes.code(scenes.GOOD_BODY, 1)["code"]
-    padded = pad_to_narration(code, 7.25)
-    assert padded.splitlines()[-1] == f"        self.wait(max(0.01, 7.25 - self.time))  {MARKER}"
-    assert padded.startswith(code.rstrip("\n"))
-    again = pad_to_narration(padded, 3.0)
-    assert again.count(MARKER) == 1 and "3.00 - self.time" in again
-    assert pad_to_narration("not python (", 3.0) == "not python ("
-    assert pad_to_narration("x = 1\n", 3.0) == "x = 1\n", "no construct: unchanged"
-
-
-@given(
-    seconds=st.floats(min_value=0.5, max_value=300, allow_nan=False),
-    statements=st.lists(
-        st.sampled_from(["self.wait(1)", "x = 1", "if True:\n    self.wait(0.5)", "pass"]),
-        min_size=1,
-        max_size=5,
-    ),
-    this=st.sampled_from(["self", "scene"]),
-)
-def test_padding_keeps_the_code_valid_and_is_added_once(
-    seconds: float, statements: list[str], this: str
-) -> None:
-    import ast
-
-    from tutor_agent_openai.timing import MARKER, pad_to_narration
-
-    body = "\n".join(
-        "        " + line for s in statements for line in s.replace("self", this).splitlines()
-    )
-    code = f"from manim import *\n\nclass A(Scene):\n    def construct({this}):\n{body}\n"
-    padded = pad_to_narration(pad_to_narration(code, seconds + 1), seconds)
-    tree = ast.parse(padded)
-    construct = tree.body[1].body[0]  # type: ignore[attr-defined]
-    last = construct.body[-1]
-    expected = ast.parse(f"{this}.wait(max(0.01, {seconds:.2f} - {this}.time))").body[0]
-    assert ast.dump(last) == ast.dump(expected)
-    assert padded.count(MARKER) == 1
-
-
 async def test_written_code_is_padded_before_it_is_validated(
     fake: FakeOpenAI, settings: Settings
 ) -> None:
-    from tutor_agent_openai.timing import MARKER
+    from tutor_core.code_timing import MARKER
 
     fake.script("write 1", answer(scenes.code(scenes.GOOD_BODY, 1)))
     source = await _agent(settings).write(_lesson(), 0, narration_seconds=9.5)
@@ -487,7 +443,7 @@ async def test_written_code_is_padded_before_it_is_validated(
 async def test_a_repair_keeps_the_length_the_code_was_written_for(
     fake: FakeOpenAI, settings: Settings
 ) -> None:
-    from tutor_agent_openai.timing import pad_to_narration, padded_seconds
+    from tutor_core.code_timing import pad_to_narration, padded_seconds
 
     fake.script("repair 1", answer(scenes.code(scenes.GOOD_BODY, 1)))
     broken = pad_to_narration(scenes.code(scenes.RUNTIME_ERROR_BODY, 1)["code"], 6.4)

@@ -14,6 +14,7 @@ import pytest
 from tests.agent_openai import scenes
 from tests.agent_openai.fake_openai import FakeOpenAI, Step, answer, call
 from tutor_core import Tutor
+from tutor_core.code_timing import padded_seconds
 from tutor_core.errors import EditNotUnderstood
 from tutor_core.media import probe
 from tutor_core.models import CodeSource, SceneStatus, SessionStatus, SpecSource
@@ -170,3 +171,40 @@ async def test_an_endpoint_that_times_out_fails_the_lesson_with_the_setting_to_f
         stored = await tutor.store.get_session(session.id)
         assert stored.status == SessionStatus.ERROR
         assert "TUTOR_OPENAI_TIMEOUT" in (stored.error_message or "")
+
+
+async def test_an_edit_that_lengthens_the_narration_of_code_lengthens_the_scene(
+    fake: FakeOpenAI, settings: Settings
+) -> None:
+    fake.script("plan", answer(scenes.plan(1)))
+    fake.script("write 1", answer(scenes.code(scenes.GOOD_BODY, 1)))
+    longer = " ".join(
+        f"Step {n} of the proof moves the square once more and says why it matters."
+        for n in range(1, 7)
+    )
+    # The model answers with its code as written (still padded for the old narration)
+    # and a narration several times as long.
+    async with Tutor(settings) as tutor:
+        view = await tutor.generate("explain squares", scenes=1)
+        (before,) = view.scenes
+        doc = await _document(tutor, before.id)
+        assert isinstance(doc.source, CodeSource)
+        fake.script(
+            "edit",
+            answer(
+                scenes.code(scenes.GOOD_BODY, 1)
+                | {"code": doc.source.code}
+                | _edited({})
+                | {"narration": longer, "summary": "the narration goes step by step"}
+            ),
+        )
+        (after,) = (await tutor.edit(before.id, "explain every step")).scenes
+        edited = await _document(tutor, after.id)
+    assert after.version == 2 and edited.narration == longer
+    assert isinstance(edited.source, CodeSource)
+    narrated = edited.sentences[-1].end
+    assert narrated > 3 * doc.sentences[-1].end
+    # The whole narration is heard: the scene lasts as long as it (not the old length).
+    assert after.duration_in_frames >= int(narrated * 30) > before.duration_in_frames
+    assert padded_seconds(edited.source.code) == pytest.approx(narrated, abs=1.0)
+    assert fake.unused() == {}

@@ -27,7 +27,7 @@ from tutor_agent_openai.schemas import (
     parse_answer,
     response_format,
 )
-from tutor_agent_openai.timing import pad_to_narration, padded_seconds
+from tutor_core.code_timing import pad_to_narration, padded_seconds
 from tutor_core.errors import AgentError, ConfigurationError, EditNotUnderstood, InvalidInput
 from tutor_core.models import (
     CodeSource,
@@ -289,7 +289,8 @@ class OpenAIAgent:
                 if isinstance(source, SpecSource):
                     return source
                 if seconds is not None:
-                    source = CodeSource(code=pad_to_narration(source.code, seconds))
+                    code = pad_to_narration(source.code, seconds, source.scene_class)
+                    source = source.model_copy(update={"code": code})
                 self.validations += 1
                 report = await docs.validate(source.code)
                 if report.ok:

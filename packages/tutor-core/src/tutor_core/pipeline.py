@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import anyio
 
 from tutor_core import keys, media, plugins, states, timeline, usage
+from tutor_core.code_timing import pad_to_narration
 from tutor_core.errors import (
     AgentError,
     Busy,
@@ -80,6 +81,24 @@ FALLBACK_ID = "fallback"
 
 TAIL_SECONDS = 0.6
 """Silence after the last sentence, so scenes do not cut off mid-breath."""
+
+
+def fit_to_narration(source: SceneSource, narration: Narration) -> SceneSource:
+    """Time a source to its narration: a spec's duration and one cue per sentence;
+    code's closing wait (so an edit that lengthens the narration lengthens it too)."""
+    if isinstance(source, CodeSource):
+        seconds = narration.duration + TAIL_SECONDS
+        code = pad_to_narration(source.code, seconds, source.scene_class)
+        return source.model_copy(update={"code": code})
+    if not isinstance(source, SpecSource):
+        return source
+    spec = source.spec
+    busy = sum(a.run_time for a in spec.animations)
+    duration = max(narration.duration + TAIL_SECONDS, busy, 1.0)
+    cues = [round(s.start, 3) for s in narration.sentences]
+    data = spec.model_dump(by_alias=False)
+    data.update(duration=round(min(duration, 300.0), 3), cues=cues)
+    return SpecSource(spec=SceneSpec.model_validate(data))
 
 
 @dataclass
@@ -911,7 +930,7 @@ class Pipeline:
                 title = edit.title or doc.title
                 narration_text = edit.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
-                source = self._fit_to_narration(edit.source, narration)
+                source = fit_to_narration(edit.source, narration)
             elif scene.version == 0 or scene.fallback:
                 # First render (or a retried fallback): the agent writes it from the plan.
                 plan = plan or await self._load_plan(session)
@@ -928,12 +947,12 @@ class Pipeline:
                     written = None
                     unwritten = exc
                     log.warning("agent could not write scene %s: %s", scene.id, exc.message)
-                source = self._fit_to_narration(written, narration) if written is not None else None
+                source = fit_to_narration(written, narration) if written is not None else None
             else:  # re-render the current version's document
                 doc = await self._load_document(scene)
                 title, narration_text = doc.title, doc.narration
                 narration = await self.narrator.synthesize(narration_text, workdir)
-                source = self._fit_to_narration(doc.source, narration)
+                source = fit_to_narration(doc.source, narration)
 
             scene = await self._scene_status(scene, _Sc.RENDERING)
             if source is None:
@@ -1037,7 +1056,7 @@ class Pipeline:
                     scene = await self._scene_status(scene, _Sc.RENDERING)
                     break
                 self.stats.repairs += 1
-                source = self._fit_to_narration(source, narration)
+                source = fit_to_narration(source, narration)
                 scene = await self._scene_status(scene, _Sc.RENDERING)
         assert last is not None
         return await self._fall_back(scene, last, title, narration, workdir, quality)
@@ -1082,18 +1101,6 @@ class Pipeline:
         else:
             self.stats.renders += 1
         return result
-
-    def _fit_to_narration(self, source: SceneSource, narration: Narration) -> SceneSource:
-        """Time a spec to its narration: duration and one cue per sentence."""
-        if not isinstance(source, SpecSource):
-            return source
-        spec = source.spec
-        busy = sum(a.run_time for a in spec.animations)
-        duration = max(narration.duration + TAIL_SECONDS, busy, 1.0)
-        cues = [round(s.start, 3) for s in narration.sentences]
-        data = spec.model_dump(by_alias=False)
-        data.update(duration=round(min(duration, 300.0), 3), cues=cues)
-        return SpecSource(spec=SceneSpec.model_validate(data))
 
     def _fallback_source(self, title: str, narration: Narration) -> SceneSource:
         spec = SceneSpec(
