@@ -837,45 +837,35 @@ class Pipeline:
         self, scene_id: str, refusal: EditNotUnderstood, meter: usage.Meter | None = None
     ) -> None:
         """Put a scene whose edit was refused back as it was: nothing was rendered."""
-        job = _keeper().job_id
-        for _ in range(CLAIM_ATTEMPTS):
-            try:
-                scene = await self.store.get_scene(scene_id)
-            except NotFound:
-                return
-            if scene.job_id != job or scene.status not in states.BUSY_SCENE:
-                return
-            try:
-                spent = _usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd)
-                if scene.playable:  # version n still plays: it stays the current one
-                    await self._scene_status(
-                        scene,
-                        _Sc.READY,
-                        pending_edit=None,
-                        error_message=None,
-                        lease_expires_at=None,
-                        **spent,
-                    )
-                else:
-                    await self._scene_status(
-                        scene,
-                        _Sc.ERROR,
-                        pending_edit=None,
-                        error_message=f"edit refused: {refusal.message}",
-                        lease_expires_at=None,
-                        **spent,
-                    )
-                return
-            except ConflictError:
-                continue
-            except TutorError as exc:
-                log.error("could not put scene %s back after a refused edit: %s", scene_id, exc)
-                return
+
+        def back(scene: Scene) -> tuple[SceneStatus, dict[str, Any]]:
+            if scene.playable:  # version n still plays: it stays the current one
+                return _Sc.READY, {"pending_edit": None, "error_message": None}
+            return _Sc.ERROR, {
+                "pending_edit": None,
+                "error_message": f"edit refused: {refusal.message}",
+            }
+
+        await self._settle_held_scene(scene_id, back, meter, "put back after a refused edit")
 
     async def _fail_scene(
         self, scene_id: str, message: str, meter: usage.Meter | None = None
     ) -> None:
         """Mark a scene this job holds `error` (a scene it no longer holds is left alone)."""
+        await self._settle_held_scene(
+            scene_id, lambda _: (_Sc.ERROR, {"error_message": message}), meter, "marked failed"
+        )
+
+    async def _settle_held_scene(
+        self,
+        scene_id: str,
+        decide: Callable[[Scene], tuple[SceneStatus, dict[str, Any]]],
+        meter: usage.Meter | None,
+        what: str,
+    ) -> None:
+        """End this job's hold on a scene with the status and changes `decide` gives
+        (plus what the job's attempts cost), retried on a concurrent write. A scene the
+        job no longer holds, or that is gone, is left alone."""
         job = _keeper().job_id
         for _ in range(CLAIM_ATTEMPTS):
             try:
@@ -884,19 +874,15 @@ class Pipeline:
                 return
             if scene.job_id != job or scene.status not in states.BUSY_SCENE:
                 return
+            status, changes = decide(scene)
+            spent = _usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd)
             try:
-                await self._scene_status(
-                    scene,
-                    _Sc.ERROR,
-                    error_message=message,
-                    lease_expires_at=None,
-                    **_usage_changes(meter, "tokens", "cost_usd", scene.tokens, scene.cost_usd),
-                )
+                await self._scene_status(scene, status, **changes, lease_expires_at=None, **spent)
                 return
             except ConflictError:
                 continue
             except TutorError as exc:
-                log.error("could not mark scene %s failed: %s", scene_id, exc)
+                log.error("scene %s could not be %s: %s", scene_id, what, exc)
                 return
 
     async def _make_scene(
