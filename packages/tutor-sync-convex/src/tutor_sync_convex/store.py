@@ -45,6 +45,7 @@ from tutor_core.models import (
 from tutor_sync_convex.settings import ConvexSettings
 
 M = TypeVar("M", bound=BaseModel)
+_Row = TypeVar("_Row", VideoSession, Scene)
 
 # Fields each update may change (Python names); Convex owns ids, revisions and times.
 SESSION_FIELDS = frozenset(
@@ -118,6 +119,11 @@ def _model(model_cls: type[M], doc: Any) -> M:
     data = {k: v for k, v in doc.items() if k in fields}
     data["id"] = doc["_id"]
     return model_cls.model_validate(data)
+
+
+def _fields(row: BaseModel, names: frozenset[str]) -> dict[str, Any]:
+    """A row's `names` camelCased for a Convex create mutation."""
+    return {_camel(name): _wire(getattr(row, name)) for name in sorted(names)}
 
 
 def _changes(model_cls: type[BaseModel], allowed: frozenset[str], changes: dict[str, Any]) -> Any:
@@ -292,25 +298,7 @@ class ConvexStore:
             "mutation",
             "worker:createSession",
             projectId=session.project_id,
-            status=session.status.value,
-            quality=session.quality,
-            targetFps=session.target_fps,
-            width=session.width,
-            height=session.height,
-            codec=session.codec,
-            prompt=session.prompt,
-            title=session.title,
-            narrator=session.narrator,
-            sceneCount=session.scene_count,
-            jobId=session.job_id,
-            leaseExpiresAt=session.lease_expires_at,
-            version=session.version,
-            durationInFrames=session.duration_in_frames,
-            errorMessage=session.error_message,
-            outline=session.outline,
-            notice=session.notice,
-            planTokens=session.plan_tokens,
-            planCostUsd=session.plan_cost_usd,
+            **_fields(session, SESSION_FIELDS),
         )
         return _model(VideoSession, doc)
 
@@ -354,18 +342,31 @@ class ConvexStore:
         **changes: Any,
     ) -> VideoSession:
         """Compare-and-set: apply `changes` if the session is at `revision` and status."""
-        wire = _changes(VideoSession, SESSION_FIELDS, changes)
+        return await self._update(
+            VideoSession, SESSION_FIELDS, session_id, revision, expected_status, changes
+        )
+
+    async def _update(
+        self,
+        model: type[_Row],
+        allowed: frozenset[str],
+        row_id: str,
+        revision: int,
+        expected_status: SessionStatus | SceneStatus,
+        changes: dict[str, Any],
+    ) -> _Row:
+        """Compare-and-set of a session or scene in `worker:updateSession|Scene`."""
         doc = await self._call(
             "mutation",
-            "worker:updateSession",
-            id=session_id,
+            f"worker:update{'Session' if model is VideoSession else 'Scene'}",
+            id=row_id,
             revision=revision,
-            expectedStatus=SessionStatus(expected_status).value,
-            changes=wire,
+            expectedStatus=_wire(expected_status),
+            changes=_changes(model, allowed, changes),
         )
-        session = _model(VideoSession, doc)
-        self._notify(session.id, session)
-        return session
+        row = _model(model, doc)
+        self._notify(row.id if isinstance(row, VideoSession) else row.session_id, row)
+        return row
 
     async def renew_session_lease(self, session_id: str, *, job_id: str, expires_at: float) -> bool:
         """Extend the lease of a busy session held by `job_id`; False if not held."""
@@ -389,25 +390,7 @@ class ConvexStore:
             "worker:createScene",
             sessionId=scene.session_id,
             index=scene.index,
-            status=scene.status.value,
-            title=scene.title,
-            narration=scene.narration,
-            jobId=scene.job_id,
-            leaseExpiresAt=scene.lease_expires_at,
-            startFrame=scene.start_frame,
-            endFrame=scene.end_frame,
-            durationInFrames=scene.duration_in_frames,
-            s3ChunkKey=scene.s3_chunk_key,
-            s3SourceKey=scene.s3_source_key,
-            s3SpecKey=scene.s3_spec_key,
-            s3SubtitlesKey=scene.s3_subtitles_key,
-            checksum=scene.checksum,
-            version=scene.version,
-            pendingEdit=scene.pending_edit,
-            errorMessage=scene.error_message,
-            fallback=scene.fallback,
-            tokens=scene.tokens,
-            costUsd=scene.cost_usd,
+            **_fields(scene, SCENE_FIELDS),
         )
         created = _model(Scene, doc)
         self._notify(created.session_id, created)
@@ -429,18 +412,7 @@ class ConvexStore:
         **changes: Any,
     ) -> Scene:
         """Compare-and-set: apply `changes` if the scene is at `revision` and status."""
-        wire = _changes(Scene, SCENE_FIELDS, changes)
-        doc = await self._call(
-            "mutation",
-            "worker:updateScene",
-            id=scene_id,
-            revision=revision,
-            expectedStatus=SceneStatus(expected_status).value,
-            changes=wire,
-        )
-        scene = _model(Scene, doc)
-        self._notify(scene.session_id, scene)
-        return scene
+        return await self._update(Scene, SCENE_FIELDS, scene_id, revision, expected_status, changes)
 
     async def renew_scene_lease(self, scene_id: str, *, job_id: str, expires_at: float) -> bool:
         """Extend the lease of a busy scene held by `job_id`; False if not held."""
