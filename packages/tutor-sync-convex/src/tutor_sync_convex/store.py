@@ -14,13 +14,11 @@ polling (the HTTP client has no subscriptions; a Convex frontend subscribes to
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import AsyncIterator, Collection
 from enum import Enum
 from typing import Any, TypeVar
 
 import anyio
-from anyio.streams.memory import MemoryObjectSendStream
 from convex import ConvexError
 from convex.http_client import ConvexExecutionError, ConvexHttpClient
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -42,6 +40,7 @@ from tutor_core.models import (
     User,
     VideoSession,
 )
+from tutor_core.stores.watching import Watchers
 from tutor_sync_convex.settings import ConvexSettings
 
 M = TypeVar("M", bound=BaseModel)
@@ -216,7 +215,7 @@ class ConvexStore:
         self._client = ConvexHttpClient(settings.url)
         self._client.set_admin_auth(settings.admin_key.get_secret_value())
         self._closed = False
-        self._watchers: dict[str, set[MemoryObjectSendStream[VideoSession | Scene]]] = {}
+        self._watchers = Watchers()
 
     # ------------------------------------------------------------ plumbing
 
@@ -233,13 +232,6 @@ class ConvexStore:
         return await anyio.to_thread.run_sync(
             functools.partial(self._call_sync, kind, function, args)
         )
-
-    def _notify(self, session_id: str, item: VideoSession | Scene) -> None:
-        for send in list(self._watchers.get(session_id, ())):
-            try:
-                send.send_nowait(item)
-            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                self._watchers.get(session_id, set()).discard(send)
 
     # --------------------------------------------------------------- users
 
@@ -365,7 +357,7 @@ class ConvexStore:
             changes=_changes(model, allowed, changes),
         )
         row = _model(model, doc)
-        self._notify(row.id if isinstance(row, VideoSession) else row.session_id, row)
+        self._watchers.notify(row.id if isinstance(row, VideoSession) else row.session_id, row)
         return row
 
     async def renew_session_lease(self, session_id: str, *, job_id: str, expires_at: float) -> bool:
@@ -393,7 +385,7 @@ class ConvexStore:
             **_fields(scene, SCENE_FIELDS),
         )
         created = _model(Scene, doc)
-        self._notify(created.session_id, created)
+        self._watchers.notify(created.session_id, created)
         return created
 
     async def get_scene(self, scene_id: str) -> Scene:
@@ -432,7 +424,7 @@ class ConvexStore:
         scenes = await self.list_scenes(session_id)
         return [session, *scenes]
 
-    async def watch(self, session_id: str) -> AsyncIterator[VideoSession | Scene]:
+    def watch(self, session_id: str) -> AsyncIterator[VideoSession | Scene]:
         """Yield the session or scene that changed, after each change.
 
         This store's own writes arrive at once; other processes' writes are found by
@@ -443,46 +435,24 @@ class ConvexStore:
         Raises:
             NotFound: the session does not exist.
         """
-        send, receive = anyio.create_memory_object_stream[VideoSession | Scene](math.inf)
-        # Subscribe before the snapshot so no change falls between the two.
-        self._watchers.setdefault(session_id, set()).add(send)
-        try:
-            seen = {item.id: item.revision for item in await self._snapshot(session_id)}
-            while True:
-                pending: list[VideoSession | Scene] = []
-                with anyio.move_on_after(self.settings.poll_interval):
-                    try:
-                        pending.append(await receive.receive())
-                    except anyio.EndOfStream:
-                        return
-                if not pending:
-                    if self._closed:
-                        return
-                    try:
-                        polled = await self._snapshot(session_id)
-                    except StorageError:
-                        if self._closed:
-                            return
-                        raise
-                    # Sessions first on a tie: a job moves its session before its scenes.
-                    pending = sorted(
-                        polled, key=lambda i: (i.updated_at, isinstance(i, Scene), i.revision)
-                    )
-                for item in pending:
-                    if item.revision > seen.get(item.id, 0):
-                        seen[item.id] = item.revision
-                        yield item
-        finally:
-            self._watchers.get(session_id, set()).discard(send)
-            send.close()
-            receive.close()
+
+        async def poll() -> list[VideoSession | Scene]:
+            # Sessions first on a tie: a job moves its session before its scenes.
+            return sorted(
+                await self._snapshot(session_id),
+                key=lambda i: (i.updated_at, isinstance(i, Scene), i.revision),
+            )
+
+        return self._watchers.watch(
+            session_id,
+            functools.partial(self._snapshot, session_id),
+            poll,
+            self.settings.poll_interval,
+        )
 
     async def close(self) -> None:
         """Stop: running `watch` iterators end; later calls fail."""
         if self._closed:
             return
         self._closed = True
-        for sends in self._watchers.values():
-            for send in sends:
-                send.close()
-        self._watchers.clear()
+        self._watchers.close()

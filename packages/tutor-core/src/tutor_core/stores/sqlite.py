@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import secrets
 import sqlite3
 import threading
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
-from anyio.streams.memory import MemoryObjectSendStream
 from pydantic import BaseModel, ValidationError
 
 from tutor_core import states
@@ -35,6 +33,7 @@ from tutor_core.models import (
     VideoSession,
     now_ms,
 )
+from tutor_core.stores.watching import Watchers
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -186,7 +185,7 @@ class SQLiteStore:
             ) from exc
         self._lock = threading.Lock()
         self._closed = False
-        self._watchers: dict[str, set[MemoryObjectSendStream[VideoSession | Scene]]] = {}
+        self._watchers = Watchers()
 
     # ------------------------------------------------------------ plumbing
 
@@ -302,13 +301,6 @@ class SQLiteStore:
             raise
         return True
 
-    def _notify(self, session_id: str, item: VideoSession | Scene) -> None:
-        for send in list(self._watchers.get(session_id, ())):
-            try:
-                send.send_nowait(item)
-            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                self._watchers.get(session_id, set()).discard(send)
-
     # --------------------------------------------------------------- users
 
     async def ensure_user(
@@ -420,7 +412,7 @@ class SQLiteStore:
             return session
 
         created = await self._run(op)
-        self._notify(created.id, created)
+        self._watchers.notify(created.id, created)
         return created
 
     async def get_session(self, session_id: str) -> VideoSession:
@@ -483,7 +475,7 @@ class SQLiteStore:
             )
 
         new = await self._run(op)
-        self._notify(session_id, new)
+        self._watchers.notify(session_id, new)
         return new
 
     async def renew_session_lease(self, session_id: str, *, job_id: str, expires_at: float) -> bool:
@@ -518,7 +510,7 @@ class SQLiteStore:
             return scene
 
         created = await self._run(op)
-        self._notify(created.session_id, created)
+        self._watchers.notify(created.session_id, created)
         return created
 
     async def get_scene(self, scene_id: str) -> Scene:
@@ -563,7 +555,7 @@ class SQLiteStore:
             )
 
         new = await self._run(op)
-        self._notify(new.session_id, new)
+        self._watchers.notify(new.session_id, new)
         return new
 
     async def renew_scene_lease(self, scene_id: str, *, job_id: str, expires_at: float) -> bool:
@@ -586,7 +578,7 @@ class SQLiteStore:
     def _data_version(self) -> int:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
-    async def watch(self, session_id: str) -> AsyncIterator[VideoSession | Scene]:
+    def watch(self, session_id: str) -> AsyncIterator[VideoSession | Scene]:
         """Yield the session or scene that changed, after each committed change.
 
         Changes made through this store arrive at once; changes made by other
@@ -597,41 +589,24 @@ class SQLiteStore:
         Raises:
             NotFound: the session does not exist.
         """
-        send, receive = anyio.create_memory_object_stream[VideoSession | Scene](math.inf)
-        # Subscribe before the snapshot so no change falls between the two.
-        self._watchers.setdefault(session_id, set()).add(send)
-        try:
-            version, items = await self._run(self._snapshot, session_id)
-            seen = {item.id: item.revision for item in items}
-            while True:
-                pending: list[VideoSession | Scene] = []
-                with anyio.move_on_after(POLL_INTERVAL):
-                    try:
-                        pending.append(await receive.receive())
-                    except anyio.EndOfStream:
-                        return
-                if not pending:
-                    if self._closed:
-                        return
-                    current = await self._run(self._data_version)
-                    if current != version:
-                        version, pending = await self._run(self._snapshot, session_id)
-                for item in pending:
-                    if item.revision > seen.get(item.id, 0):
-                        seen[item.id] = item.revision
-                        yield item
-        finally:
-            self._watchers.get(session_id, set()).discard(send)
-            send.close()
-            receive.close()
+        version = 0
+
+        async def snapshot() -> list[VideoSession | Scene]:
+            nonlocal version
+            version, rows = await self._run(self._snapshot, session_id)
+            return rows
+
+        async def poll() -> list[VideoSession | Scene]:
+            if await self._run(self._data_version) == version:
+                return []
+            return await snapshot()
+
+        return self._watchers.watch(session_id, snapshot, poll, POLL_INTERVAL)
 
     async def close(self) -> None:
         """Close the connection; running `watch` iterators end."""
         if self._closed:
             return
         self._closed = True
-        for sends in self._watchers.values():
-            for send in sends:
-                send.close()
-        self._watchers.clear()
+        self._watchers.close()
         await anyio.to_thread.run_sync(functools.partial(self._locked, self._conn.close))
