@@ -262,8 +262,16 @@ try {
   const refusal = scene2.locator('[data-notice="refused"]');
   await refusal.waitFor({ timeout: 120_000 });
   log("refusal:", await refusal.textContent());
+  assert.match(await refusal.textContent(), /klingon/, "the refusal names the instruction");
   assert.equal((await sceneStatuses(page))[1].version, 2, "a refused edit changes nothing");
+  // The refusal offers edits that work on this scene; a click puts one in the edit box.
+  const suggestion = refusal.locator("button.suggestion").first();
+  const offered = (await suggestion.textContent()).trim();
+  assert.ok(offered.length > 0, "a refusal offers at least one edit that works");
   await screenshot(page, "edit-refused");
+  await suggestion.click();
+  assert.equal(await scene2.getByRole("textbox").inputValue(), offered);
+  await scene2.getByRole("textbox").fill("");
 
   // 11. Versions: roll scene 2 back to version 1 (saved as version 3).
   await scene2.getByRole("button", { name: /^Versions/ }).click();

@@ -202,6 +202,38 @@ async def test_a_refused_edit_leaves_the_scene_ready_and_says_what_works() -> No
         assert edited.scenes[0].title == "Sparkly magnets"
 
 
+async def test_check_edit_asks_an_agent_with_quick_edits_and_changes_nothing() -> None:
+    class QuickAgent(ScriptedAgent):
+        quick_edits = True
+        asked: list[str] = []
+
+        async def edit(self, scene: Any, instruction: str) -> SceneEdit:
+            self.asked.append(instruction)
+            if "sparkle" in instruction:
+                raise EditNotUnderstood("no sparkles", suggestions=["make it slower"])
+            return await super().edit(scene, instruction)
+
+    renderer = FakeRenderer()
+    agent = QuickAgent(edits=[retitle("Checked")])
+    async with make_tutor(agent=agent, renderer=renderer) as tutor:
+        view = await tutor.generate("explain magnets", scenes=1)
+        (first,) = view.scenes
+        renders = renderer.renders
+        with pytest.raises(EditNotUnderstood) as refused:
+            await tutor.pipeline.check_edit(first.id, "  make it sparkle ")
+        assert refused.value.suggestions == ["make it slower"]
+        await tutor.pipeline.check_edit(first.id, "retitle")  # understood: no answer
+        assert agent.asked == ["make it sparkle", "retitle"]
+        assert renderer.renders == renders
+        stored = await tutor.store.get_scene(first.id)
+        assert (stored.revision, stored.version) == (first.revision, 1), "nothing was stored"
+
+        # An agent that needs a model is not asked: its edit's job answers.
+        agent.quick_edits = False
+        await tutor.pipeline.check_edit(first.id, "make it sparkle")
+        assert agent.asked == ["make it sparkle", "retitle"]
+
+
 async def test_a_failed_edit_render_is_an_error_and_retry_runs_it_again() -> None:
     renderer = FakeRenderer()
     agent = ScriptedAgent(edits=[retitle("Broken"), retitle("Broken")])

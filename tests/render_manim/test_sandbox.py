@@ -108,12 +108,17 @@ def test_bwrap_command_shows_only_what_rendering_needs() -> None:
     assert "/usr" in dests
     whole = ("/", "/etc", "/root", "/home", "/tmp", "/var", "/run", "/proc")
     assert not any(d in whole for d in dests)
-    assert not any(d.startswith(("/home", "/run", "/tmp", "/sys", "/dev")) for d in dests)
     prefixes = {os.path.abspath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
-    for d in dests:  # under /root only the Python prefix, under /etc only READ_ONLY_EXTRA
-        if d.startswith("/root/"):
-            assert d in prefixes, d
-        if d.startswith("/etc/"):
+    # The workspace's package sources and the interpreter are bound wherever the clone
+    # is (under /tmp or /home too); nothing else of the clone, nor anything else there.
+    checkout = Path(__file__).resolve().parents[2]
+    ours = {str(p.resolve()) for p in checkout.glob("packages/*/src/*") if p.is_dir()}
+    assert not covered_by(str(checkout), dests), "the checkout itself stays invisible"
+    for d in dests:
+        if d in ours or d in prefixes:
+            continue
+        assert not d.startswith(("/home", "/run", "/tmp", "/sys", "/dev", "/root/")), d
+        if d.startswith("/etc/"):  # under /etc only READ_ONLY_EXTRA
             assert d in READ_ONLY_EXTRA, d
     assert "--bind" not in cmd and "--dev-bind" not in cmd  # nothing writable from the host
     # the environment is exactly what was given
@@ -121,6 +126,10 @@ def test_bwrap_command_shows_only_what_rendering_needs() -> None:
     assert dict(sets) == env
     assert cmd[-3:] == ["--", "python", "-I"]
     assert "--bind-data" not in text
+
+
+def covered_by(path: str, dests: list[str]) -> bool:
+    return any(path == d or path.startswith(d.rstrip("/") + "/") for d in dests)
 
 
 def test_read_only_binds_cover_the_interpreter() -> None:

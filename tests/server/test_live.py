@@ -7,6 +7,7 @@ export, then delete.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import av
@@ -125,7 +126,7 @@ def test_an_edit_streams_the_same_events_to_a_client_that_reconnects(
         assert r.status_code == 202, r.text
         assert r.json()["sceneId"] == scene_id
         # A second edit while the first runs is refused, not queued behind it.
-        busy = client.post(f"/api/scenes/{scene_id}/edit", json={"prompt": "make it red"})
+        busy = client.post(f"/api/scenes/{scene_id}/edit", json={"prompt": "make the title red"})
         assert busy.status_code in (202, 409)
         first = helpers.follow_until(
             client, lesson.session_id, lambda ev: len(ev) >= 2, last_event_id=start_after
@@ -145,6 +146,33 @@ def test_an_edit_streams_the_same_events_to_a_client_that_reconnects(
     with live_server.client("alice") as client:
         scene = client.get(f"/api/scenes/{scene_id}").json()
     assert scene["version"] >= 2
+
+
+def test_an_edit_the_agent_does_not_understand_is_refused_in_the_response(
+    live_server: helpers.Live, lesson: Lesson
+) -> None:
+    scene_id = lesson.scene_ids[0]
+    with live_server.client("alice") as client:
+        before = client.get(f"/api/scenes/{scene_id}").json()
+        r = client.post(f"/api/scenes/{scene_id}/edit", json={"prompt": "make it sparkle"})
+        assert r.status_code == 422, r.text
+        body = r.json()
+        assert body["error"] == "EditNotUnderstood"
+        assert "sparkle" in body["detail"]
+        # Instructions that do work on this scene, each tried on a copy of it.
+        assert body["suggestions"] and all(isinstance(x, str) and x for x in body["suggestions"])
+        after = client.get(f"/api/scenes/{scene_id}").json()
+        assert after == before, "nothing was queued, stored or rendered"
+        # The first suggestion is understood: it is accepted as a job.
+        r = client.post(f"/api/scenes/{scene_id}/edit", json={"prompt": body["suggestions"][0]})
+        assert r.status_code == 202, r.text
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            now = client.get(f"/api/scenes/{scene_id}").json()
+            if now["status"] in ("ready", "error") and now["version"] > before["version"]:
+                break
+            time.sleep(0.5)
+    assert now["status"] == "ready" and now["version"] == before["version"] + 1, now
 
 
 def test_versions_and_rollback_make_a_new_version_without_rendering(

@@ -19,11 +19,18 @@ interface Props {
 
 const EXAMPLES = ["make everything green", "slower", "change the title to Right triangles", "add a note: a² + b² = c²"];
 
+interface Notice {
+  kind: "error" | "ok" | "refused";
+  text: string;
+  /** Of a refusal: edits to offer instead (a click puts one in the edit box). */
+  suggestions?: string[];
+}
+
 export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: Props) {
   const id = useId();
   const [prompt, setPrompt] = useState("");
   const [pending, setPending] = useState<PendingEdit | null>(null);
-  const [notice, setNotice] = useState<{ kind: "error" | "ok" | "refused"; text: string } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
@@ -45,7 +52,8 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
     } else if (outcome === "refused") {
       setNotice({
         kind: "refused",
-        text: `tutor did not understand “${pending.prompt}”, so nothing changed. Try one of: ${EXAMPLES.map((e) => `“${e}”`).join(", ")}.`,
+        text: `tutor did not understand “${pending.prompt}”, so nothing changed.`,
+        suggestions: EXAMPLES,
       });
     }
     setPending(null);
@@ -61,7 +69,10 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
       const job = await api<JobAccepted>("POST", `/scenes/${scene.id}/edit`, { prompt });
       setPending({ jobId: job.jobId, fromVersion: scene.version, prompt });
     } catch (err) {
-      if (err instanceof ApiError && err.fields.prompt) setFieldError(err.fields.prompt);
+      if (err instanceof ApiError && err.body.error === "EditNotUnderstood") {
+        // Answered at once: nothing was queued, the scene is as it was.
+        setNotice({ kind: "refused", text: `${err.body.detail.replace(/[.!?]?$/, ".")} Nothing changed.`, suggestions: err.body.suggestions });
+      } else if (err instanceof ApiError && err.fields.prompt) setFieldError(err.fields.prompt);
       else setNotice({ kind: "error", text: describe(err) });
     } finally {
       setBusy(false);
@@ -158,9 +169,27 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
         </div>
       ) : null}
       {notice ? (
-        <p className={`notice ${notice.kind === "ok" ? "ok" : notice.kind === "refused" ? "warn" : "error"}`} role={notice.kind === "ok" ? "status" : "alert"} data-notice={notice.kind}>
-          {notice.text}
-        </p>
+        <div className={`notice ${notice.kind === "ok" ? "ok" : notice.kind === "refused" ? "warn" : "error"}`} role={notice.kind === "ok" ? "status" : "alert"} data-notice={notice.kind}>
+          <p>{notice.text}</p>
+          {notice.suggestions?.length ? (
+            <div className="suggestions">
+              <span className="small">Try:</span>
+              {notice.suggestions.map((suggestion) => (
+                <button
+                  key={suggestion}
+                  type="button"
+                  className="button ghost small suggestion"
+                  onClick={() => {
+                    setPrompt(suggestion);
+                    document.getElementById(`${id}-edit`)?.focus();
+                  }}
+                >
+                  {suggestion}
+                </button>
+              ))}
+            </div>
+          ) : null}
+        </div>
       ) : null}
       <form className="edit-form" onSubmit={edit} noValidate>
         <label htmlFor={`${id}-edit`} className="sr-only">

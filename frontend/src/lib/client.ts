@@ -53,6 +53,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       detail: err.detail ?? `the server answered ${response.status}`,
       hint: response.status === 401 ? "sign in again" : err.hint,
       fields: err.fields,
+      suggestions: err.suggestions,
+      nearest: err.nearest,
     });
   }
   return parsed as T;

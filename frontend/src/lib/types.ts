@@ -90,6 +90,9 @@ export interface ErrorBody {
   detail: string;
   hint?: string;
   fields?: Record<string, string>;
+  /** Of an edit that was not understood: instructions that do work on this scene. */
+  suggestions?: string[];
+  nearest?: string;
 }
 
 export const BUSY_SCENE: readonly SceneStatus[] = [

@@ -41,7 +41,12 @@ class Bucket(StrEnum):
 
 @runtime_checkable
 class Agent(Protocol):
-    """Plans lessons and writes, edits and repairs scene sources."""
+    """Plans lessons and writes, edits and repairs scene sources.
+
+    An agent whose `edit` needs no model call may set `quick_edits = True`: a server
+    then asks it before queuing an edit (`Pipeline.check_edit`) and refuses an edit it
+    does not understand in the response itself.
+    """
 
     name: str
 

@@ -449,6 +449,26 @@ class Pipeline:
         with correlated(job):
             return await self._run_job(job, lambda: self._edit(scene_id, instruction))
 
+    async def check_edit(self, scene_id: str, instruction: str) -> None:
+        """Ask the agent at once whether it understands an edit, without a job.
+
+        Only for an agent that answers without a model call (`quick_edits = True`,
+        like the offline lesson agent): a server can then refuse an edit in its
+        response instead of queuing a job that will refuse it. Nothing is stored or
+        rendered. Other agents answer in the edit's job.
+
+        Raises:
+            EditNotUnderstood: with `suggestions` that do work on this scene.
+        """
+        if not getattr(self.agent, "quick_edits", False):
+            return
+        scene = await self.store.get_scene(scene_id)
+        if not scene.playable:
+            return  # the edit's job says what is wrong with the scene
+        doc = await self._load_document(scene)
+        planned = PlannedScene(title=doc.title, narration=doc.narration, source=doc.source)
+        await self.agent.edit(planned, instruction.strip())
+
     async def _edit(self, scene_id: str, instruction: str) -> VideoSession:
         scene = await self._take_over_if_stale(await self.store.get_scene(scene_id))
         _check_editable(scene)  # a clear answer before anything is touched

@@ -66,6 +66,16 @@ class ErrorBody(BaseModel):
     fields: dict[str, str] | None = Field(
         default=None, description="Per-field messages of a 422 (field path to message)."
     )
+    suggestions: list[str] | None = Field(
+        default=None,
+        description="Of an edit that was not understood: instructions that do work on "
+        "this scene (each was tried on a copy of it).",
+    )
+    nearest: str | None = Field(
+        default=None,
+        description="Of an edit that was not understood: the supported phrasing closest "
+        "to what was asked.",
+    )
 
 
 _STATUS: tuple[tuple[type[TutorError], int], ...] = (
@@ -120,8 +130,13 @@ def error_response(exc: TutorError) -> JSONResponse:
             ),
             status_code=422,
         )
+    extra: dict[str, Any] = {}
+    if isinstance(exc, EditNotUnderstood):
+        extra = {"suggestions": list(exc.suggestions), "nearest": exc.nearest}
     return JSONResponse(
-        _body(type(exc).__name__, exc.message, exc.hint), status_code=status, headers=headers
+        _body(type(exc).__name__, exc.message, exc.hint, **extra),
+        status_code=status,
+        headers=headers,
     )
 
 

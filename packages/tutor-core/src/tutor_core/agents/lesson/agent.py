@@ -113,6 +113,8 @@ class LessonAgent:
     """
 
     name = "lesson"
+    quick_edits = True
+    """Edits need no model call: a server may ask before it queues one (check_edit)."""
 
     async def plan(self, prompt: str, scene_count: int) -> LessonPlan:
         """Plan `scene_count` scenes (1-12) with titles, narration and specs.
