@@ -182,3 +182,74 @@ async def test_a_scene_claimed_by_another_job_while_queued_is_left_to_it(tmp_pat
         after = await tutor.store.get_scene(scene.id)
     assert after.status in BUSY_SCENE and after.job_id == "first-delivery"
     assert after.revision == taken.revision
+
+
+async def _planning(tutor: Any, session_id: str, job: str, expires: float) -> None:
+    """The session as a planning job left it: `generating`, under a lease until `expires`."""
+    queued = await tutor.store.get_session(session_id)
+    await tutor.store.update_session(
+        session_id,
+        revision=queued.revision,
+        expected_status=SessionStatus.QUEUED,
+        status=SessionStatus.GENERATING,
+        job_id=job,
+        lease_expires_at=expires,
+    )
+
+
+async def test_a_plan_whose_worker_died_is_planned_again_by_its_redelivery(
+    tmp_path: Path,
+) -> None:
+    agent = ScriptedAgent()
+    async with make_tutor(tmp_path, agent=agent) as tutor:
+        session, count = await tutor.create_session("explain frost", scenes=2)
+        job = session.job_id
+        assert job is not None
+        # The first delivery's worker is alive and planning: the redelivery waits.
+        await _planning(tutor, session.id, job, now_ms() + 60_000)
+        with pytest.raises(Busy, match="being planned"):
+            await tutor.pipeline.plan_session(session.id, count, job_id=job, wait_seconds=WAIT)
+        assert (await tutor.store.get_session(session.id)).status == SessionStatus.GENERATING
+        # It died (SIGKILL: nothing was cleaned up); its lease runs out.
+        now = await tutor.store.get_session(session.id)
+        await tutor.store.update_session(
+            session.id, revision=now.revision, expected_status=now.status, lease_expires_at=1
+        )
+        scenes = await tutor.pipeline.plan_session(session.id, count, job_id=job, wait_seconds=WAIT)
+        assert len(scenes) == 2
+        assert (await tutor.store.get_session(session.id)).status == SessionStatus.RENDERING
+        for scene in scenes:
+            await tutor.pipeline.make_scene(scene.id, job_id=f"w-{scene.index}")
+        view = await tutor.session(session.id)
+    assert view.session.status == SessionStatus.READY and view.session.error_message is None
+    assert [s.status for s in view.scenes] == [SceneStatus.READY] * 2
+    assert sum(1 for call, _ in agent.calls if call == "plan") == 1
+
+
+async def test_a_plan_that_failed_on_a_transient_error_is_planned_again_when_retried(
+    tmp_path: Path,
+) -> None:
+    from tutor_core.errors import StorageError
+
+    attempts: list[int] = []
+
+    def flaky(prompt: str, count: int) -> LessonPlan:
+        attempts.append(count)
+        if len(attempts) == 1:
+            raise StorageError("the store blinked")
+        return outlined(prompt, count)
+
+    async with make_tutor(tmp_path, agent=ScriptedAgent(plan=flaky)) as tutor:
+        session, count = await tutor.create_session("explain dew", scenes=2)
+        job = session.job_id
+        with pytest.raises(StorageError):
+            await tutor.pipeline.plan_session(session.id, count, job_id=job, wait_seconds=WAIT)
+        assert (await tutor.store.get_session(session.id)).status == SessionStatus.ERROR
+        # The task queue retries the same job: it plans the lesson this time.
+        scenes = await tutor.pipeline.plan_session(session.id, count, job_id=job, wait_seconds=WAIT)
+        assert len(scenes) == 2 and len(attempts) == 2
+        # Delivered once more after that: nothing is planned twice.
+        again = await tutor.pipeline.plan_session(session.id, count, job_id=job, wait_seconds=WAIT)
+        assert [s.id for s in again] == [s.id for s in scenes] and len(attempts) == 2
+        stored = await tutor.store.get_session(session.id)
+    assert stored.status == SessionStatus.RENDERING and stored.error_message is None

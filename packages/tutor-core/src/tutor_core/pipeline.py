@@ -343,20 +343,38 @@ class Pipeline:
         (default the session's own) under a lease of `wait_seconds`: long enough to wait
         in a queue, short enough that a scene whose `make_scene` never comes is
         recovered. A job delivered again after planning hands back the scenes still
-        queued (none are planned twice).
+        queued (none are planned twice). Delivered again after its first delivery
+        stopped before any scene was recorded (its worker died, so the lease ran out,
+        or planning failed on a transient error), it plans the lesson again.
 
         Raises:
-            Busy: the session is queued for another job.
+            Busy: the session is queued for another job, or this job is still
+                planning it in another worker (try again once its lease could run out).
             TutorError: planning failed (the session is then `error`).
         """
         session, job, count = await self._generation_job(session_id, scene_count, job_id)
         with correlated(job):
+            replan = False
             if session.status != _Se.QUEUED and session.job_id == job:
-                log.info("job %s delivered again: session %s is planned", job, session_id)
+                if session.status == _Se.GENERATING and not is_stale(session):
+                    raise Busy(
+                        f"session {session_id} is being planned by job {job} in another worker",
+                        hint=_lease_hint(session),
+                    )
                 scenes = await self.store.list_scenes(session_id)
-                return [s for s in scenes if s.status == _Sc.QUEUED]
+                replan = not scenes and session.status in (_Se.GENERATING, _Se.ERROR)
+                if not replan:
+                    log.info("job %s delivered again: session %s is planned", job, session_id)
+                    return [s for s in scenes if s.status == _Sc.QUEUED]
+                log.info("job %s delivered again: planning session %s again", job, session_id)
+                if session.status == _Se.GENERATING:
+                    await self.recover(session_id)  # its planner stopped: `error` first
 
             async def plan() -> list[Scene]:
+                if replan:
+                    await self._change_session(
+                        session_id, lambda s: self._requeue(s, _keeper()), notify=True
+                    )
                 scenes, _ = await self._plan_session(session_id, count, wait_seconds=wait_seconds)
                 return scenes
 

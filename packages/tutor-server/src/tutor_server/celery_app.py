@@ -136,6 +136,10 @@ def _shutdown(**_: Any) -> None:
 # -------------------------------------------------------------------- tasks
 
 
+PLAN_WAITS = 60
+"""How many lease periods a redelivered planning task waits for its first delivery."""
+
+
 def _transient() -> tuple[type[BaseException], ...]:
     """Errors worth retrying: storage, network and broker connections (not bad input)."""
     import redis.exceptions
@@ -175,15 +179,20 @@ def _register_tasks(app: Celery, settings: ServerSettings) -> None:
         rt = runtime(settings)
         job = Job.model_validate(job_data)
         with correlated(job.id):
-            scenes = rt.run(
-                functools.partial(
-                    rt.tutor.pipeline.plan_session,
-                    job.session_id,
-                    int(job.prompt or 4),
-                    job_id=job.id,
-                    wait_seconds=wait_seconds,
+            try:
+                scenes = rt.run(
+                    functools.partial(
+                        rt.tutor.pipeline.plan_session,
+                        job.session_id,
+                        int(job.prompt or 4),
+                        job_id=job.id,
+                        wait_seconds=wait_seconds,
+                    )
                 )
-            )
+            except Busy:
+                # Delivered again while the first delivery still plans: look again once
+                # its lease could run out (if that worker died, this one plans it).
+                raise self.retry(countdown=lease_wait, max_retries=PLAN_WAITS) from None
             for scene in scenes:
                 app.send_task(
                     "tutor.scene",
