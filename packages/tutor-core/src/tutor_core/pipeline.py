@@ -485,7 +485,11 @@ class Pipeline:
             return  # the edit's job says what is wrong with the scene
         doc = await self._load_document(scene)
         planned = PlannedScene(title=doc.title, narration=doc.narration, source=doc.source)
-        await self.agent.edit(planned, instruction.strip())
+        # Quick edits are CPU work (tens of ms for a long instruction): a worker thread
+        # with its own loop keeps this process's event loop serving meanwhile.
+        await anyio.to_thread.run_sync(
+            functools.partial(anyio.run, self.agent.edit, planned, instruction.strip())
+        )
 
     async def _edit(self, scene_id: str, instruction: str) -> VideoSession:
         scene = await self._take_over_if_stale(await self.store.get_scene(scene_id))

@@ -237,9 +237,9 @@ class Service:
         scene = await self.scene(user, scene_id)
         self._check_prompt(prompt)
         self._check_idle(scene, editing=True)
+        await self._admit(user)  # a refused edit counts too: checking it costs CPU
         # Refused here (422 with suggestions) when the agent can tell at once.
         await self.tutor.pipeline.check_edit(scene.id, prompt)
-        await self._admit(user)
         session = await self.store.get_session(scene.session_id)
         job = await self._submit(JobKind.EDIT, session, scene=scene, prompt=prompt)
         return schemas.JobAccepted(job_id=job.id, session_id=session.id, scene_id=scene.id)
