@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -155,6 +156,57 @@ def test_workers_serve_metrics_of_their_jobs_renders_and_errors(
         time.sleep(0.1)
     assert _metric(celery_stack, "tutor_errors_total", kind="NotFound") == errors_before + 1
     assert _metric(celery_stack, "tutor_worker_jobs_running") == 0
+
+
+def test_a_planning_task_whose_worker_died_is_planned_by_its_redelivery(
+    celery_stack: helpers.Live,
+) -> None:
+    """The session as a planning worker killed mid-plan leaves it (`generating`, its lease
+    about to run out, no scene), then the task delivered again to a live worker."""
+    import anyio
+
+    from tutor_core import SessionStatus, Tutor
+    from tutor_core.models import now_ms
+    from tutor_core.settings import Settings
+
+    home = Path(celery_stack.env["TUTOR_HOME"])
+
+    async def died_while_planning() -> tuple[str, str]:
+        async with Tutor(Settings(home=home, narrator="silent", quality="draft")) as tutor:
+            session, _ = await tutor.create_session("explain rain", scenes=1)
+            assert session.job_id is not None
+            await tutor.store.update_session(
+                session.id,
+                revision=session.revision,
+                expected_status=SessionStatus.QUEUED,
+                status=SessionStatus.GENERATING,
+                lease_expires_at=now_ms() + 2_000,  # nobody renews it: the worker died
+            )
+            return session.id, session.job_id
+
+    async def status_of(session_id: str) -> tuple[str, int]:
+        async with Tutor(Settings(home=home, narrator="silent", quality="draft")) as tutor:
+            view = await tutor.session(session_id)
+            return view.session.status.value, sum(s.status == "ready" for s in view.scenes)
+
+    session_id, job_id = anyio.run(died_while_planning)
+    job = Job(
+        id=job_id, kind=JobKind.GENERATE, session_id=session_id, prompt="1", correlation_id=job_id
+    )
+    app = make_celery(ServerSettings(redis_url=celery_stack.env["TUTOR_REDIS_URL"]))
+    app.send_task("tutor.generate", args=[job.model_dump(mode="json")], queue=QUEUE)
+    deadline = time.monotonic() + 180
+    while (state := anyio.run(status_of, session_id))[0] not in ("ready", "error"):
+        assert time.monotonic() < deadline, f"the lesson was not made: {state}"
+        time.sleep(0.5)
+    assert state == ("ready", 1), state
+    said = [
+        str(line.get("message", ""))
+        for w in celery_stack.workers
+        for line in w.json_lines()
+        if line.get("correlation_id") == job_id or job_id in str(line.get("message", ""))
+    ]
+    assert any("planning session" in m and "again" in m for m in said), said
 
 
 def test_a_worker_killed_mid_render_loses_nothing(celery_stack: helpers.Live) -> None:
