@@ -173,6 +173,28 @@ def test_show_prints_one_line_for_an_outline_lesson(tutor_home: Path) -> None:
     assert as_json["outline"] is True
 
 
+def test_retry_takes_a_scene_as_session_id_and_number(tutor_home: Path) -> None:
+    """`SESSION_ID:NUMBER` (as `--help` says) names a scene, not a session."""
+    import anyio
+
+    from tutor_core import Settings, Tutor
+    from tutor_core.narration.silent import SilentNarrator
+    from tutor_core.testing import FakeRenderer, ScriptedAgent
+
+    async def make() -> str:
+        settings = Settings(home=tutor_home, quality="draft")
+        agent, renderer = ScriptedAgent(), FakeRenderer()
+        async with Tutor(settings, agent=agent, renderer=renderer, narrator=SilentNarrator()) as t:
+            return (await t.generate("explain tides", scenes=2)).session.id
+
+    session_id = anyio.run(make)
+    result = runner.invoke(app, ["retry", f"{session_id}:2"], env={"COLUMNS": "200"})
+    # Scene 2 is ready: retrying it is refused as a scene that did not fail.
+    said = f"{result.output} {result.exception}"
+    assert result.exit_code != 0
+    assert "no session" not in said and "not error" in said, said
+
+
 def test_hint_commands_are_rewritten_as_tutor_was_run(monkeypatch: pytest.MonkeyPatch) -> None:
     from tutor_core.cli import invocation
 

@@ -249,11 +249,13 @@ def test_sizes_of_equations_lists_and_notes(rule: PlannedScene, recap: PlannedSc
     assert "already as small" in _refusal(note, "make the note smaller").message
 
 
-def test_a_shape_gets_bigger_by_getting_a_row_of_its_own(rule: PlannedScene) -> None:
-    edit = _apply(rule, "make the triangle bigger")
-    assert _els(edit)["triangle"]["region"] == "body"
-    again = PlannedScene(title=rule.title, narration=edit.narration, source=edit.source)
-    assert "already fills" in _refusal(again, "make the triangle bigger").message
+def test_a_figure_is_not_resized_by_moving_it(rule: PlannedScene) -> None:
+    # A row of its own would give the triangle (and the squares that grow out of it)
+    # a wider but lower box: a square figure would come out smaller, so it is refused.
+    for part in ("triangle", "squares"):
+        exc = _refusal(rule, f"make the {part} bigger")
+        assert "drawn to fill the room it has" in exc.message
+        assert exc.suggestions
 
 
 def test_parts_the_renderer_fits_say_so(graph: PlannedScene) -> None:

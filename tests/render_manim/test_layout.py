@@ -118,3 +118,20 @@ def test_box_geometry_helpers() -> None:
     assert a.overlaps(Box(1.5, 0, 2, 2))
     assert not a.overlaps(Box(2, 0, 2, 2))  # touching edges do not overlap
     assert a.inside(2, 2) and not a.inside(1.9, 2)
+
+
+def test_a_bigger_title_gets_a_bigger_font_and_a_taller_band() -> None:
+    from tutor_render_manim.compiler.build import compile_spec
+
+    base = {"title": "The rule", "elements": [{"kind": "text", "id": "t", "text": "hello"}]}
+    bands, fonts = [], []
+    for size in ("small", "normal", "large"):
+        spec = SceneSpec.model_validate(base | {"title_size": size})
+        boxes = plan_layout(spec)
+        bands.append(boxes[TITLE_KEY].height)
+        # The rest of the frame gives way: the body starts below the band.
+        assert boxes["t"].y + boxes["t"].height / 2 < boxes[TITLE_KEY].y - bands[-1] / 2
+        code = compile_spec(spec, tex=False)
+        fonts.append(int(code.split("title = Text(")[1].split("font_size=")[1].split(",")[0]))
+    assert bands == sorted(bands) and len(set(bands)) == 3
+    assert fonts == sorted(fonts) and len(set(fonts)) == 3

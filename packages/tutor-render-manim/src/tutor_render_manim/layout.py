@@ -36,6 +36,8 @@ from tutor_core.spec import SceneSpec
 __all__ = [
     "FRAME_HEIGHT",
     "FRAME_WIDTH",
+    "TITLE_BANDS",
+    "TITLE_FONT_SIZES",
     "TITLE_KEY",
     "Box",
     "layout_groups",
@@ -53,7 +55,10 @@ TITLE_KEY = "#title"
 # boxes keep a positive size for any aspect ratio (8 rows use < 40 % of the height).
 _MARGIN = 0.04
 _GAP = 0.035
-_TITLE_BAND = 0.12  # of the frame height
+TITLE_BANDS = {"small": 0.10, "normal": 0.12, "large": 0.155}
+"""Height of the title band, of the frame height, by the spec's `title_size`."""
+TITLE_FONT_SIZES = {"small": 34, "normal": 44, "large": 58}
+"""Font size of the title by `title_size` (the band grows with it, so it is not shrunk)."""
 # Relative heights: graphics need more room than a line of text.
 _WEIGHTS = {"axes": 2.0, "vectors": 2.0, "shape": 2.0, "table": 2.0, "code": 2.0, "matrix": 1.5}
 
@@ -184,7 +189,7 @@ def plan_layout(
 
     boxes: dict[str, Box] = {}
     if spec.title:
-        band = _TITLE_BAND * frame_height
+        band = TITLE_BANDS[spec.title_size] * frame_height
         boxes[TITLE_KEY] = _box(x_lo, x_hi, y_hi - band, y_hi)
         y_hi -= band + gap
 

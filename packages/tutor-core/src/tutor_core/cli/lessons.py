@@ -365,7 +365,7 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
 
         async def work(tutor: Tutor) -> tuple[SessionView, str | None]:
-            if target is None or target.strip().startswith("ses_"):
+            if target is None or (target.strip().startswith("ses_") and ":" not in target):
                 session = await tutor.resolve_session(target.strip() if target else None)
                 return await tutor.resume(session.id), None
             scene = await tutor.resolve_scene(target)

@@ -12,7 +12,13 @@ from tutor_render_manim.compiler.literals import CompileError
 from tutor_render_manim.compiler.template import module
 from tutor_render_manim.compiler.timeline import emit_timeline
 from tutor_render_manim.compiler.writer import CodeWriter
-from tutor_render_manim.layout import FRAME_HEIGHT, FRAME_WIDTH, TITLE_KEY, plan_layout
+from tutor_render_manim.layout import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    TITLE_FONT_SIZES,
+    TITLE_KEY,
+    plan_layout,
+)
 from tutor_render_manim.tex import tex_available
 
 COMPILE_EVALUATIONS = 200_000
@@ -67,7 +73,8 @@ def compile_spec(
     if spec.title:
         w.emit("# Title, in the band at the top")
         colour = w.color(spec.title_color)
-        w.emit(f"title = Text({spec.title!r}, font_size=44, color={colour}, weight=BOLD)")
+        size = TITLE_FONT_SIZES[spec.title_size]
+        w.emit(f"title = Text({spec.title!r}, font_size={size}, color={colour}, weight=BOLD)")
         w.emit(f"self.elements[{TITLE_KEY!r}] = fit(title, {w.box(boxes[TITLE_KEY])})")
         w.emit()
     try:

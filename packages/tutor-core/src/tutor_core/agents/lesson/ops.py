@@ -262,27 +262,15 @@ def resize(d: Draft, targets: list[Target], bigger: bool) -> str:
             if new is None:
                 raise EditNotUnderstood(_limit("list", bigger), hint=_size_hint(bigger))
             el["size"] = new
-        elif t.kind == "element" and el["kind"] == "shape" and bigger:
-            # Shapes are drawn to fill their place, so bigger means a place of its own.
-            if el.get("region") == "body" or not _shares_row(d):
-                raise EditNotUnderstood(
-                    f"the {t.name} already fills the room it has",
-                    hint="remove something beside it to give it more room",
-                )
-            el["region"] = "body"
         else:
+            # Figures fill the box the layout gives them. Moving one to a row of its own
+            # can give it a wider but lower box, so a square figure would shrink: an
+            # edit that cannot promise "bigger" is refused rather than applied.
             raise EditNotUnderstood(
                 f"the {t.name} is drawn to fill the room it has",
-                hint="titles, texts, lists and equations can be made bigger or smaller; "
-                "a shape can be made bigger",
+                hint="titles, texts, lists and equations can be made bigger or smaller",
             )
     return f"{targets[0].name} {'bigger' if bigger else 'smaller'}"
-
-
-def _shares_row(d: Draft) -> bool:
-    """Whether elements sit side by side in two columns (then a shape can get more room)."""
-    regions = [el.get("region", "auto") for el in d.data["elements"]]
-    return any(r in {"left", "right"} for r in regions) or sum(r != "body" for r in regions) >= 2
 
 
 def font_size(d: Draft, bigger: bool) -> str:
