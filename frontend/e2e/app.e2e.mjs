@@ -174,6 +174,7 @@ try {
   await accessible(page, "projects");
   await page.getByRole("link", { name: "Geometry" }).click();
   await page.waitForURL(/\/projects\/prj_/);
+  const projectUrl = page.url();
   await page.getByText("No lessons yet").waitFor();
 
   // 4. The server's validation messages show next to their fields.
@@ -225,6 +226,7 @@ try {
   assert.ok(changedLive.length >= 1, `no scene status changed live on the page: ${JSON.stringify([...seen])}`);
   await screenshot(page, "lesson-ready");
   await accessible(page, "lesson");
+  assert.equal(await page.locator('[data-outline="true"]').count(), 0, "a full lesson is not called an outline");
 
   // 6. Play: the player's frame advances.
   const before = await playerFrame(page);
@@ -340,7 +342,21 @@ try {
   }
   await bobContext.close();
 
-  // 16. Delete the project: it and its lessons are gone.
+  // 16. A topic the offline agent does not know: the page says the lesson is an outline.
+  await page.goto(projectUrl);
+  await page.getByLabel("What should it explain?").fill("explain photosynthesis");
+  await page.getByLabel("Scenes").fill("1");
+  await page.getByRole("button", { name: "Make the lesson" }).click();
+  await page.waitForURL(/\/lessons\/ses_/);
+  const outline = page.locator('[data-outline="true"]');
+  await outline.waitFor({ timeout: LESSON_TIMEOUT });
+  assert.match(await outline.textContent(), /outline/i);
+  assert.match(await outline.textContent(), /TUTOR_AGENT=openai/);
+  await page.locator('[data-session-status="ready"]').waitFor({ timeout: LESSON_TIMEOUT });
+  await screenshot(page, "outline-lesson");
+  await accessible(page, "outline-lesson");
+
+  // 17. Delete the project: it and its lessons are gone.
   await page.goto(`${BASE}/projects`);
   await page.getByRole("button", { name: "Delete Geometry" }).click();
   await page.getByRole("button", { name: "Delete for good" }).click();

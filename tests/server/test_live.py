@@ -37,6 +37,7 @@ def test_session_detail_frames_and_urls(live_server: helpers.Live, lesson: Lesso
         detail = client.get(f"/api/sessions/{lesson.session_id}").json()
     scenes = detail["scenes"]
     assert [s["index"] for s in scenes] == [0, 1]
+    assert detail["sceneCount"] == 2 and detail["outline"] is False and detail["notice"] is None
     assert scenes[0]["startFrame"] == 0
     assert scenes[1]["startFrame"] == scenes[0]["endFrame"] + 1
     assert detail["durationInFrames"] == sum(s["durationInFrames"] for s in scenes)

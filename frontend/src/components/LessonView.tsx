@@ -85,6 +85,8 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
   }, []);
 
   const ready = session.scenes.filter((s) => s.status === "ready").length;
+  // Scenes appear as the plan records them: until then, count the ones asked for.
+  const total = Math.max(session.scenes.length, session.sceneCount ?? 0);
   const current = segmentAt(timeline, frame);
   const inputProps: LessonProps = useMemo(
     () => ({ segments: timeline.segments, cues, showSubtitles }),
@@ -119,7 +121,7 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
         <div className="lesson-badges">
           <span className={`pill status-${session.status}`} data-session-status={session.status}>
             {SESSION_STATUS_LABEL[session.status]}
-            {session.scenes.length ? ` · ${ready}/${session.scenes.length} scenes` : ""}
+            {total ? ` · ${ready}/${total} scenes` : ""}
           </span>
           <span className={`live live-${live}`} title="Live progress from the server">
             <span className="dot" aria-hidden="true" />
@@ -127,6 +129,17 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
           </span>
         </div>
       </div>
+      {session.outline ? (
+        <div className="notice warn outline-notice" role="note" data-outline="true">
+          <p>
+            <strong>An outline, not a full lesson.</strong>{" "}
+            {session.notice ?? "The built-in offline tutor does not know this topic, so it made an outline of how to study it."}
+          </p>
+          <p className="small">
+            For a full lesson on any topic, run the server with a language model agent (<code>TUTOR_AGENT=openai</code>; see the agent guide).
+          </p>
+        </div>
+      ) : null}
       {session.status === "error" && session.errorMessage ? (
         <p className="notice error" role="alert">
           {session.errorMessage}

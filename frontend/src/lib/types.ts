@@ -35,6 +35,11 @@ export interface SessionOut {
   version: number;
   createdAt: number;
   updatedAt: number;
+  /** Scenes asked for (the plan may differ until it is made). */
+  sceneCount?: number | null;
+  /** The agent did not know the topic: the lesson is an outline. */
+  outline?: boolean;
+  notice?: string | null;
 }
 
 export interface Scene {

@@ -149,6 +149,17 @@ class SessionOut(ApiModel):
     version: int
     created_at: float
     updated_at: float
+    scene_count: int | None = Field(
+        default=None, description="Scenes asked for (the plan may differ until it is made)."
+    )
+    outline: bool = Field(
+        default=False,
+        description="The agent did not know the topic: the lesson is an outline, not a "
+        "full explanation (a language-model agent gives a full one).",
+    )
+    notice: str | None = Field(
+        default=None, description="What a person should know about this lesson, if anything."
+    )
 
 
 class SessionDetail(SessionOut):

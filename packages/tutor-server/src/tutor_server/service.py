@@ -228,7 +228,7 @@ class Service:
         )
         await self._admit(user)
         session = await self._create_session(
-            project, body.prompt, body.quality or self.tutor.settings.quality
+            project, body.prompt, body.quality or self.tutor.settings.quality, count
         )
         await self._submit(JobKind.GENERATE, session, prompt=str(count))
         return session
@@ -351,6 +351,9 @@ class Service:
             version=session.version,
             created_at=session.created_at,
             updated_at=session.updated_at,
+            scene_count=session.scene_count,
+            outline=session.outline,
+            notice=session.notice,
         )
 
     async def scene_out(self, scene: Scene) -> schemas.SceneOut:
@@ -429,6 +432,7 @@ class Service:
             project,
             body.prompt,
             self.tutor.settings.quality,
+            body.scene_count,
             session_id=body.session_id,
             existing=session,
         )
@@ -502,6 +506,7 @@ class Service:
         project: Project,
         prompt: str,
         quality: Quality,
+        scene_count: int,
         *,
         session_id: str = "",
         existing: VideoSession | None = None,
@@ -519,6 +524,7 @@ class Service:
                 height=height,
                 narrator=getattr(self.tutor.narrator, "name", None),
                 job_id=cid,
+                scene_count=scene_count,
             )
         )
         session = await self.store.update_session(
@@ -528,6 +534,7 @@ class Service:
             status=SessionStatus.QUEUED,
             job_id=cid,
             prompt=prompt,
+            scene_count=scene_count,
         )
         await self.events.append(session)
         return session
