@@ -55,7 +55,12 @@ async def test_validation_errors_name_each_field(make_api: Any) -> None:
     body = r.json()
     assert body["error"] == "RequestValidationError"
     assert set(body["fields"]) == {"prompt", "sceneCount", "quality"}
-    assert "blank" in body["fields"]["prompt"]
+    assert body["fields"]["prompt"] == "must not be blank"
+    assert body["fields"]["sceneCount"] == "must be at most 12"
+    r = await api.client.post(
+        f"/api/projects/{project_id}/sessions", json={"prompt": "", "sceneCount": 0}, headers=ALICE
+    )
+    assert r.json()["fields"] == {"prompt": "cannot be empty", "sceneCount": "must be at least 1"}
     r = await api.client.post(
         f"/api/projects/{project_id}/sessions",
         json={"prompt": "explain " + "very " * 20 + "long things"},

@@ -144,7 +144,7 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
       </div>
       <p className="muted small" id={`${id}-meta`}>
         {scene.version > 0 ? `Version ${scene.version}` : "Not rendered yet"} · {seconds(scene.durationInFrames, fps)}
-        {playing ? " · playing" : ""}
+        {playing ? " · in the player" : ""}
       </p>
       {isBusy ? (
         <div

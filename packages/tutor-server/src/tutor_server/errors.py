@@ -154,11 +154,37 @@ async def _tutor_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc)
 
 
+_SAID: dict[str, str] = {
+    "string_too_short": "cannot be empty",
+    "missing": "is required",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "string_type": "must be text",
+}
+
+
+def _say(err: Any) -> str:
+    """A validation error as a person reads it next to a field ("at most 12", "cannot
+    be empty"), rather than the validator's own wording."""
+    kind, ctx = str(err.get("type", "")), err.get("ctx") or {}
+    if kind == "string_too_short" and ctx.get("min_length", 1) > 1:
+        return f"needs at least {ctx['min_length']} characters"
+    if kind == "string_too_long":
+        return f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind == "value_error":  # our validators' own words, without pydantic's prefix
+        return str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    return _SAID.get(kind) or str(err.get("msg", "invalid"))
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     fields: dict[str, str] = {}
     for err in exc.errors():
-        fields.setdefault(_field_path(err.get("loc", ())), str(err.get("msg", "invalid")))
+        fields.setdefault(_field_path(err.get("loc", ())), _say(err))
     detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
     ERRORS.labels(kind="RequestValidationError").inc()
     return JSONResponse(
