@@ -280,6 +280,11 @@ try {
   await scene2.getByRole("button", { name: "Restore version 1 of Scene 2" }).click();
   await until("scene 2 restored", async () => (await sceneStatuses(page))[1].version === 3);
   await scene2.getByText("Restored version 1").waitFor();
+  // Each version says what made it.
+  const versionList = scene2.getByRole("list", { name: "Versions of Scene 2" });
+  await versionList.getByText("restored version 1").waitFor();
+  await versionList.getByText("edit: make everything green", { exact: false }).waitFor();
+  await versionList.getByText("first version").waitFor();
   await screenshot(page, "rolled-back");
   await accessible(page, "lesson-versions");
   await checkScenePlays(page, 1, 3);

@@ -257,6 +257,28 @@ async def test_a_failed_edit_render_is_an_error_and_retry_runs_it_again() -> Non
         assert retried.scenes[0].pending_edit is None
 
 
+async def test_each_version_says_what_made_it() -> None:
+    def summarised(scene: Any, instruction: str) -> SceneEdit:
+        edit = retitle("Magnets, renamed")(scene, instruction)
+        return edit.model_copy(update={"summary": "title changed"})
+
+    agent = ScriptedAgent(edits=[summarised, retitle("Again")])
+    async with make_tutor(agent=agent) as tutor:
+        view = await tutor.generate("explain magnets", scenes=1)
+        scene_id = view.scenes[0].id
+        await tutor.edit(scene_id, "  rename   the title ")
+        await tutor.edit(scene_id, "retitle")
+        await tutor.rollback(scene_id, 1)
+        versions = await tutor.versions(scene_id)
+    assert [v.change for v in versions] == [
+        "first version",
+        "edit: rename the title (title changed)",
+        "edit: retitle",
+        "restored version 1",
+    ]
+    assert [v.title for v in versions][-1] == versions[0].title
+
+
 async def test_edit_writes_a_new_version_under_versioned_keys() -> None:
     storage = MemoryStorage()
     agent = ScriptedAgent(edits=[retitle("Second take")])

@@ -185,6 +185,8 @@ def test_versions_and_rollback_make_a_new_version_without_rendering(
         versions = client.get(f"/api/scenes/{scene_id}/versions").json()
         assert [v["version"] for v in versions] == list(range(1, before["version"] + 1))
         assert [v["current"] for v in versions][-1] is True
+        assert versions[0]["change"] == "first version"
+        assert all(v["change"].startswith("edit: ") for v in versions[1:]), versions
         v1 = client.get(versions[0]["chunkUrl"]).content
         r = client.post(f"/api/scenes/{scene_id}/rollback", json={"version": 1})
         assert r.status_code == 200, r.text

@@ -135,9 +135,11 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
             <strong>An outline, not a full lesson.</strong>{" "}
             {session.notice ?? "The built-in offline tutor does not know this topic, so it made an outline of how to study it."}
           </p>
-          <p className="small">
-            For a full lesson on any topic, run the server with a language model agent (<code>TUTOR_AGENT=openai</code>; see the agent guide).
-          </p>
+          {session.notice?.includes("TUTOR_AGENT") ? null : (
+            <p className="small">
+              For a full lesson on any topic, run the server with a language model agent (<code>TUTOR_AGENT=openai</code>).
+            </p>
+          )}
         </div>
       ) : null}
       {session.status === "error" && session.errorMessage ? (

@@ -238,7 +238,10 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
                 <ul aria-label={`Versions of ${label}`}>
                   {[...versions].reverse().map((v) => (
                     <li key={v.version}>
-                      <span>Version {v.version}</span>
+                      <span className="version-label">
+                        <span>Version {v.version}</span>
+                        {v.change ? <span className="muted small version-change">{v.change}</span> : null}
+                      </span>
                       {v.current ? (
                         <span className="pill status-ready">Current</span>
                       ) : (

@@ -69,6 +69,9 @@ export interface Version {
   current: boolean;
   chunkUrl: string | null;
   subtitlesUrl: string | null;
+  title?: string | null;
+  /** What made this version: "first version", "edit: …", "restored version 2". */
+  change?: string | null;
 }
 
 export interface ExportOut {

@@ -120,18 +120,21 @@ class SceneDocument:
     narration: str
     source: SceneSource
     sentences: list[SentenceTiming] = field(default_factory=list)
+    change: str | None = None
+    """What made this version, for a person choosing one: "first version", the edit's
+    instruction and what the agent did, "restored version 2" (None in older documents)."""
 
     def to_json(self) -> str:
         src: Any = self.source
-        return json.dumps(
-            {
-                "title": self.title,
-                "narration": self.narration,
-                "source": src.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "sentences": [s.model_dump(mode="json") for s in self.sentences],
-            },
-            indent=1,
-        )
+        data: dict[str, Any] = {
+            "title": self.title,
+            "narration": self.narration,
+            "source": src.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "sentences": [s.model_dump(mode="json") for s in self.sentences],
+        }
+        if self.change is not None:
+            data["change"] = self.change
+        return json.dumps(data, indent=1)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> SceneDocument:
@@ -141,7 +144,14 @@ class SceneDocument:
         )
         assert planned.source is not None
         sentences = [SentenceTiming.model_validate(s) for s in data.get("sentences", [])]
-        return cls(planned.title, planned.narration, planned.source, sentences)
+        change = data.get("change")
+        return cls(
+            planned.title,
+            planned.narration,
+            planned.source,
+            sentences,
+            change if isinstance(change, str) else None,
+        )
 
 
 @dataclass
@@ -957,6 +967,7 @@ class Pipeline:
                 )
                 title = edit.title or doc.title
                 narration_text = edit.narration
+                change = _edit_change(instruction, edit.summary)
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 source = fit_to_narration(edit.source, narration)
             elif scene.version == 0 or scene.fallback:
@@ -964,6 +975,7 @@ class Pipeline:
                 plan = plan or await self._load_plan(session)
                 planned = plan.scenes[scene.index]
                 title, narration_text = planned.title, planned.narration
+                change = "first version" if scene.version == 0 else "made again after a fallback"
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 try:
                     written = await self.agent.write(
@@ -979,6 +991,7 @@ class Pipeline:
             else:  # re-render the current version's document
                 doc = await self._load_document(scene)
                 title, narration_text = doc.title, doc.narration
+                change = f"version {scene.version} made again"
                 narration = await self.narrator.synthesize(narration_text, workdir)
                 source = fit_to_narration(doc.source, narration)
 
@@ -1010,7 +1023,9 @@ class Pipeline:
             vtt_key = keys.subtitles_key(pid, sid, idx, version)
             source_key = keys.source_key(pid, sid, idx, version)
             spec_key = keys.spec_key(pid, sid, idx, version)
-            doc = SceneDocument(title, narration_text, source, narration.sentences)
+            if _is_fallback(source):
+                change = f"{change}: a simplified scene (the written one failed)"
+            doc = SceneDocument(title, narration_text, source, narration.sentences, change)
             code = result.code or (source.code if isinstance(source, CodeSource) else "")
             uploads: list[tuple[Bucket, str, bytes | Path, str]] = [
                 (Bucket.CHUNKS, chunk_key, chunk, "video/mp4"),
@@ -1486,6 +1501,15 @@ def _check_retryable(scene: Scene) -> None:
             f"scene {scene.id} is {scene.status.value}, not error: only failed scenes are retried",
             hint="to change a scene that works, use `tutor edit`",
         )
+
+
+def _edit_change(instruction: str, summary: str) -> str:
+    """An edit as its version's change: the words asked, then what was done if it says more."""
+    asked = " ".join(instruction.split())
+    done = " ".join(summary.split())
+    if not done or done.lower() == asked.lower():
+        return f"edit: {asked}"
+    return f"edit: {asked} ({done})"
 
 
 def _lease_hint(record: Scene | VideoSession) -> str:

@@ -30,6 +30,8 @@ class SceneVersion(WireModel):
     current: bool
     title: str | None = None
     """The scene's title in this version (from its stored scene document)."""
+    change: str | None = None
+    """What made this version ("first version", "edit: ...", "restored version 2")."""
     chunk_key: str
     subtitles_key: str | None = None
     spec_key: str | None = None
@@ -67,11 +69,17 @@ async def list_versions(store: Store, storage: Storage, scene_id: str) -> list[S
             for name, key in found.items()
             if name == "chunk_key" or await storage.exists(_BUCKETS[name], key)
         }
-        title = None
+        doc: dict[str, Any] = {}
         if "spec_key" in present:
-            title = json.loads(await storage.get(Bucket.SOURCES, present["spec_key"])).get("title")
+            doc = json.loads(await storage.get(Bucket.SOURCES, present["spec_key"]))
         out.append(
-            SceneVersion(version=version, current=version == scene.version, title=title, **present)
+            SceneVersion(
+                version=version,
+                current=version == scene.version,
+                title=doc.get("title"),
+                change=doc.get("change"),
+                **present,
+            )
         )
     return out
 
@@ -110,6 +118,8 @@ async def rollback(store: Store, storage: Storage, scene_id: str, version: int) 
         if not await storage.exists(bucket, key):
             continue
         data = await storage.get(bucket, key)
+        if name == "spec_key":  # the copy says where it came from
+            data = json.dumps(json.loads(data) | {"change": f"restored version {version}"}).encode()
         await storage.put(bucket, new[name], data)
         if name == "chunk_key":
             changes["checksum"] = sha256_hex(data)

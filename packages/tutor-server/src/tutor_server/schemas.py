@@ -171,6 +171,12 @@ class VersionOut(ApiModel):
     current: bool
     chunk_url: str
     subtitles_url: str | None
+    title: str | None = Field(default=None, description="The scene's title in this version.")
+    change: str | None = Field(
+        default=None,
+        description='What made this version: "first version", "edit: ...", '
+        '"restored version 2" (none for versions stored before this was recorded).',
+    )
 
 
 class ExportOut(ApiModel):

@@ -393,6 +393,8 @@ class Service:
             subtitles_url=(
                 await self.url(Bucket.CHUNKS, v.subtitles_key) if v.subtitles_key else None
             ),
+            title=v.title,
+            change=v.change,
         )
 
     # --------------------------------------------------------------- webhooks

@@ -395,10 +395,15 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps([v.to_wire() for v in items], indent=2) + "\n")
             return
         table = Table(show_header=True, header_style="bold")
-        for col in ("version", "title", ""):
+        for col in ("version", "title", "what made it", ""):
             table.add_column(col)
         for v in items:
-            table.add_row(str(v.version), v.title or "", "[green]current[/]" if v.current else "")
+            table.add_row(
+                str(v.version),
+                escape(v.title or ""),
+                escape(v.change or ""),
+                "[green]current[/]" if v.current else "",
+            )
         console.print(table)
         older = [v.version for v in items if not v.current]
         if older:
