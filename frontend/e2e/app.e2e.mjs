@@ -279,7 +279,7 @@ try {
   await scene2.getByRole("button", { name: /^Versions/ }).click();
   await scene2.getByRole("button", { name: "Restore version 1 of Scene 2" }).click();
   await until("scene 2 restored", async () => (await sceneStatuses(page))[1].version === 3);
-  await scene2.getByText("Restored version 1").waitFor();
+  await scene2.locator('[data-notice="ok"]').getByText("Restored version 1").waitFor();
   // Each version says what made it.
   const versionList = scene2.getByRole("list", { name: "Versions of Scene 2" });
   await versionList.getByText("restored version 1").waitFor();
