@@ -105,6 +105,25 @@ def test_request_id_is_the_jobs_correlation_id(live_server: helpers.Live, lesson
         assert len(hostile.headers["x-request-id"]) <= 64
 
 
+def test_an_event_stream_with_nothing_new_is_open_at_once(
+    live_server: helpers.Live, lesson: Lesson
+) -> None:
+    """The first bytes come at once (a comment), not with the first ping (15 s)."""
+    with live_server.client("alice") as client:
+        last = helpers.follow_until(
+            client, lesson.session_id, lambda ev: len(ev) >= len(lesson.events)
+        )[-1].id
+        with client.stream(
+            "GET",
+            f"/api/sessions/{lesson.session_id}/events",
+            headers={"Last-Event-ID": last or ""},
+            timeout=httpx.Timeout(30.0, read=12.0),  # the first ping comes after 15 s
+        ) as response:
+            assert response.status_code == 200
+            first = next(response.iter_lines())
+    assert first.startswith(":"), first
+
+
 def test_an_edit_streams_the_same_events_to_a_client_that_reconnects(
     live_server: helpers.Live, lesson: Lesson
 ) -> None:

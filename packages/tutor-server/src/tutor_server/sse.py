@@ -31,6 +31,10 @@ async def _events(
 ) -> AsyncIterator[ServerSentEvent]:
     SSE_CLIENTS.inc()
     try:
+        # A comment at once: the server sends the response head with the first bytes, so
+        # without it a client of a session with nothing new would wait for the first ping
+        # before it knew the stream was open.
+        yield ServerSentEvent(comment="open")
         async for event in service.events.follow(session_id, last_event_id):
             if await request.is_disconnected():
                 return
