@@ -50,8 +50,7 @@ demo: setup
 		--quality $(DEMO_QUALITY) --out out/demo.mp4
 	@echo
 	@echo "Your video: $(CURDIR)/out/demo.mp4 (subtitles: out/demo.vtt and inside the mp4)"
-	@echo "Change scene 2 only:     TUTOR_HOME=out/.tutor .venv/bin/tutor edit 2 \"make it slower\""
-	@echo "Then join it up again:   TUTOR_HOME=out/.tutor .venv/bin/tutor export --out out/demo.mp4"
+	@echo "After an edit, join it up again: TUTOR_HOME=out/.tutor .venv/bin/tutor export --out out/demo.mp4"
 
 bench: setup
 	$(PY) bench/pipeline.py

@@ -44,8 +44,13 @@ async def test_an_assistant_makes_edits_and_exports_a_lesson_through_tutor_mcp(
         progress.append((done, total, message))
 
     async with Client(params, read_timeout_seconds=600) as client:
+        from importlib.metadata import version
+
+        assert client.server_info.version == version("tutor-mcp")
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert set(tools) == {"generate_video", "edit_scene", "get_session", "export"}
+        scenes = tools["generate_video"].input_schema["properties"]["scenes"]
+        assert max(b.get("maximum", 0) for b in scenes.get("anyOf", [scenes])) == 12
         assert tools["get_session"].annotations and tools["get_session"].annotations.read_only_hint
         assert all(t.description for t in tools.values())
 

@@ -100,8 +100,8 @@ class PolicyViolation(TutorError):
         more = f" (+{len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(
             f"scene code refused: {lines}{more}",
-            hint="remove the disallowed constructs; only manim, math, numpy and random "
-            "may be imported",
+            hint="remove the disallowed constructs (each problem names its line and what "
+            "is allowed instead)",
         )
 
 

@@ -21,6 +21,7 @@ from pydantic import Field
 from tutor_core import Tutor
 from tutor_core.errors import EditNotUnderstood, TutorError
 from tutor_core.models import Scene, SceneStatus, VideoSession
+from tutor_core.prompts import MAX_SCENES, MIN_SCENES
 from tutor_core.settings import Settings
 from tutor_core.tutor import SessionView
 
@@ -71,11 +72,21 @@ def session_json(view: SessionView) -> dict[str, Any]:
     }
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tutor-mcp")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def create_server(settings_factory: Callable[[], Settings] = Settings) -> MCPServer[Any]:
     """The MCP server; `settings_factory` gives the settings of each tool call."""
     server: MCPServer[Any] = MCPServer(
         name=SERVER_NAME,
         title="tutor: narrated explainer videos",
+        version=_version(),
         instructions=INSTRUCTIONS,
         log_level="WARNING",
     )
@@ -115,7 +126,8 @@ def create_server(settings_factory: Callable[[], Settings] = Settings) -> MCPSer
             str, Field(description="What to explain, e.g. 'the Pythagorean theorem'.")
         ],
         scenes: Annotated[
-            int | None, Field(ge=1, le=30, description="How many scenes (default: chosen).")
+            int | None,
+            Field(ge=MIN_SCENES, le=MAX_SCENES, description="How many scenes (default: chosen)."),
         ] = None,
         quality: Annotated[
             Literal["draft", "final"] | None,
