@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -241,3 +242,28 @@ def test_title_colour_is_compiled() -> None:
     title_line = next(line for line in red.splitlines() if line.strip().startswith("title = "))
     assert repr(color_hex("red")) in title_line
     assert repr(color_hex("red")) not in plain
+
+
+def test_graphs_cross_fade_and_texts_morph() -> None:
+    axes = {"kind": "axes", "x_range": [-2, 2, 1], "y_range": [-3, 3, 1]}
+    spec = SceneSpec.model_validate(
+        {
+            "title": "Roots",
+            "elements": [
+                axes | {"id": "plain", "plots": [{"expr": "x**3 - 2*x"}]},
+                axes | {"id": "marked", "plots": [{"expr": "x**3 - 2*x"}], "points": [[0, 0]]},
+                {"kind": "text", "id": "a", "text": "before"},
+                {"kind": "text", "id": "b", "text": "after"},
+            ],
+            "animations": [
+                {"action": "create", "target": "plain"},
+                {"action": "transform", "target": "plain", "to": "marked"},
+                {"action": "write", "target": "a"},
+                {"action": "transform", "target": "a", "to": "b"},
+            ],
+        }
+    )
+    code = compile_spec(spec, tex=False)
+    # Ticks and plots smear into ribbons when morphed point by point.
+    assert re.search(r"FadeTransform\(axes_plain, axes_marked\)", code), code
+    assert re.search(r"ReplacementTransform\(text_a, text_b\)", code), code

@@ -129,6 +129,20 @@ def _wait(w: CodeWriter, frames: int, comment: str = "") -> None:
         w.emit(f"self.wait({seconds}){note}")
 
 
+_CROSS_FADED = frozenset({"axes", "number_line", "vectors", "table", "code", "matrix", "bullets"})
+"""Kinds built of many parts whose count and order differ between two versions (ticks,
+plots, cells, lines): morphing one into the other point by point smears them into
+ribbons, so they cross-fade instead. Texts, equations and shapes morph."""
+
+
+def _transform(w: CodeWriter, anim: Animation, v: str, to: str) -> str:
+    assert anim.target is not None and anim.to is not None
+    kinds = {w.spec.element(anim.target).kind, w.spec.element(anim.to).kind}
+    if kinds & _CROSS_FADED:
+        return f"FadeTransform({v}, {to})"
+    return f"ReplacementTransform({v}, {to})"
+
+
 def _animation(w: CodeWriter, anim: Animation, frames: int, first: int) -> None:
     when = f"  # {num(first / FPS)} s"
     if anim.action == "wait":
@@ -158,7 +172,7 @@ def _animation(w: CodeWriter, anim: Animation, frames: int, first: int) -> None:
         "create": f"Create({v})",
         "fade_in": f"FadeIn({v})",
         "fade_out": f"FadeOut({v})",
-        "transform": f"ReplacementTransform({v}, {to})",
+        "transform": _transform(w, anim, v, to) if anim.action == "transform" else "",
         "indicate": f"Indicate({v})",
         "move": f"{v}.animate.shift(shift_inside({v}, {shift}))",
     }[anim.action]
