@@ -95,3 +95,17 @@ def test_expressions_too_costly_to_sample_are_refused(text: str) -> None:
 def test_powers_of_x_stay_allowed() -> None:
     assert to_python("e^(-x^2)") == "e ** (-x ** 2)"
     assert to_python("x^(x^2)") == "x ** x ** 2"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expr"),
+    [
+        ("Explain the derivative of x squared", "x ** 2"),
+        ("the derivative of x cubed in 3 scenes", "x ** 3"),
+        ("the integral of x to the 4th power", "x ** 4"),
+        ("derivative of the square root of x", "sqrt(x)"),
+        ("a squared plus b squared", None),  # no x: not a function to plot
+    ],
+)
+def test_powers_said_in_words_are_found(prompt: str, expr: str | None) -> None:
+    assert find_expression(prompt) == expr

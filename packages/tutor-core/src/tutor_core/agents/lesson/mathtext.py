@@ -150,8 +150,32 @@ def _cheap(expr: str) -> bool:
     return True
 
 
+_SPOKEN = (
+    (re.compile(r"\bsquare root of ([a-z0-9]+)\b", re.I), r"sqrt(\1)"),
+    (re.compile(r"(?<=[a-z0-9)])\s+squared\b", re.I), "^2"),
+    (re.compile(r"(?<=[a-z0-9)])\s+cubed\b", re.I), "^3"),
+    (
+        re.compile(
+            r"(?<=[a-z0-9)])\s+to the (?:power of )?(\d{1,2})(?:st|nd|rd|th)?(?: power)?\b", re.I
+        ),
+        r"^\1",
+    ),
+)
+"""Powers said in words ("x squared", "x to the 4th power") as a prompt may put them."""
+
+
+def _spoken_math(text: str) -> str:
+    for pattern, written in _SPOKEN:
+        text = pattern.sub(written, text)
+    return text
+
+
 def find_expression(text: str) -> str | None:
-    """The first function of x written in free text (e.g. a prompt), or None."""
+    """The first function of x written in free text (e.g. a prompt), or None.
+
+    Powers said in words count: "the derivative of x squared" asks about x ** 2.
+    """
+    text = _spoken_math(text)
     for m in _ASSIGNMENT.finditer(text):
         expr = to_python(m.group("rhs"))
         if expr is not None:
