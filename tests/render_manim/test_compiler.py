@@ -267,3 +267,26 @@ def test_graphs_cross_fade_and_texts_morph() -> None:
     # Ticks and plots smear into ribbons when morphed point by point.
     assert re.search(r"FadeTransform\(axes_plain, axes_marked\)", code), code
     assert re.search(r"ReplacementTransform\(text_a, text_b\)", code), code
+
+
+def test_blank_table_cells_keep_their_row_height() -> None:
+    nbsp = "\u00a0"
+    spec = SceneSpec.model_validate(
+        {
+            "title": "Plan",
+            "elements": [
+                {
+                    "kind": "table",
+                    "id": "plan",
+                    "header": ["step", "what"],
+                    "rows": [["1", "read"], [nbsp, nbsp], [" ", "later"]],
+                }
+            ],
+        }
+    )
+    code = compile_spec(spec, tex=False)
+    # Hidden full-height letters, not empty strings (a row of those collapses).
+    assert nbsp not in code and "' '" not in code
+    assert "for cell in [(3, 1), (3, 2), (4, 1)]:" in code, code
+    assert "table_plan.get_entries(cell).set_opacity(0)" in code, code
+    ast.parse(code)

@@ -32,6 +32,8 @@ from tutor_render_manim.layout import Box
 from tutor_render_manim.tex import is_safe_latex, latex_to_text
 
 _TEXT_SIZES = {"small": 28, "normal": 36, "large": 48}
+_BLANK_CELL = "Ag"
+"""What a blank table cell holds, hidden: letters as tall as a filled cell's."""
 _PALETTE = ("#58C4DD", "#FFFF00", "#83C167", "#FC6255", "#9A72AC", "#F0AC5F")
 TINY = 1e-6
 """Extents below this (in shape units) count as zero."""
@@ -440,7 +442,12 @@ def _code(w: CodeWriter, el: CodeElement, var: str, box: Box) -> None:
 def _table(w: CodeWriter, el: TableElement, var: str, box: Box) -> None:
     color = w.color(el.color)
     w.emit(f"# {el.id}: table, {len(el.rows)} row(s)")
-    rows = ", ".join("[" + ", ".join(repr(c) for c in row) + "]" for row in el.rows)
+    # A blank cell (a row still to fill in) would have no height, so its row would
+    # collapse onto the next line: it holds hidden letters of full height instead.
+    blank = [(i, j) for i, row in enumerate(el.rows) for j, c in enumerate(row) if not c.strip()]
+    rows = ", ".join(
+        "[" + ", ".join(repr(c if c.strip() else _BLANK_CELL) for c in row) + "]" for row in el.rows
+    )
     w.emit(f"{var} = Table(")
     w.emit(f"    [{rows}],")
     if el.header:
@@ -452,6 +459,11 @@ def _table(w: CodeWriter, el: TableElement, var: str, box: Box) -> None:
     w.emit(f'    element_to_mobject_config={{"font_size": 28, "color": {color}}},')
     w.emit(f'    line_config={{"color": {color}}},')
     w.emit(")")
+    if blank:
+        first = 2 if el.header else 1  # entries count the header row
+        cells = ", ".join(f"({i + first}, {j + 1})" for i, j in blank)
+        w.emit(f"for cell in [{cells}]:")
+        w.emit(f"    {var}.get_entries(cell).set_opacity(0)")
 
 
 def _pygments_language(language: str) -> str:
