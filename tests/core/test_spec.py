@@ -136,7 +136,7 @@ def test_bad_specs_fail_with_a_message(spec: dict[str, Any], message: str) -> No
 
 def test_colours() -> None:
     assert normalize_color(" Dark Blue ") == "dark_blue"
-    assert color_hex("dark-blue") == "#236B8E"
+    assert color_hex("dark-blue") == "#1C3A7A"
     assert color_hex("#1e90ff") == "#1E90FF"
     with pytest.raises(ValueError, match="#1e90ff"):
         normalize_color("#12345")

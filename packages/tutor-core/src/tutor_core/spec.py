@@ -42,7 +42,7 @@ NAMED_COLORS: dict[str, str] = {
     "light_gray": "#BBBBBB",
     "dark_gray": "#444444",
     "blue": "#58C4DD",
-    "dark_blue": "#236B8E",
+    "dark_blue": "#1C3A7A",
     "teal": "#5CD0B3",
     "green": "#83C167",
     "dark_green": "#3B8F3B",

@@ -214,6 +214,7 @@ def _r_example(d: Draft, m: re.Match[str]) -> str:
     r"^(?:make|change|set|turn|paint|colou?r)\s+(?:the\s+)?background(?:\s+colou?r)?\s+"
     r"(?:to\s+|into\s+)?(?P<color>.+)$"
 )
+@_rule(r"^(?:use|give it|put it on|switch to)\s+(?:a|an)\s+(?P<color>.+?)\s+background$")
 def _r_background(d: Draft, m: re.Match[str]) -> str:
     color = parse_color(m.group("color"))
     if color is None:
