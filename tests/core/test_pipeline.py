@@ -228,10 +228,18 @@ async def test_check_edit_asks_an_agent_with_quick_edits_and_changes_nothing() -
         stored = await tutor.store.get_scene(first.id)
         assert (stored.revision, stored.version) == (first.revision, 1), "nothing was stored"
 
+        # Tutor.edit asks first too: a refusal changes no status on the way.
+        changed: list[Any] = []
+        tutor.pipeline.on_change = changed.append
+        with pytest.raises(EditNotUnderstood):
+            await tutor.edit(first.id, "make it sparkle")
+        assert changed == [] and renderer.renders == renders
+
         # An agent that needs a model is not asked: its edit's job answers.
+        agent.asked.clear()
         agent.quick_edits = False
         await tutor.pipeline.check_edit(first.id, "make it sparkle")
-        assert agent.asked == ["make it sparkle", "retitle"]
+        assert agent.asked == []
 
 
 async def test_a_failed_edit_render_is_an_error_and_retry_runs_it_again() -> None:

@@ -475,6 +475,8 @@ class Pipeline:
             raise InvalidInput("edit instruction longer than 2000 characters")
         job = job_id or new_correlation_id()
         with correlated(job):
+            # An agent that answers at once refuses before the scene is touched.
+            await self.check_edit(scene_id, instruction)
             return await self._run_job(job, lambda: self._edit(scene_id, instruction))
 
     async def check_edit(self, scene_id: str, instruction: str) -> None:
