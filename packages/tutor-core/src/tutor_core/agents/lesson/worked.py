@@ -103,8 +103,8 @@ def _merge(
     data = d.data
     if len(data["elements"]) + len(elements) > MAX_ELEMENTS:
         raise EditNotUnderstood(
-            f"this scene has {len(data['elements'])} parts and the example needs "
-            f"{len(elements)}: more than the {MAX_ELEMENTS} a scene can hold",
+            f"no room for the example here: this scene already has {len(data['elements'])} "
+            f"parts, the example adds {len(elements)}, and a scene holds at most {MAX_ELEMENTS}",
             hint="add the example to a scene with less on it, or redo the worked example's "
             "own scene with these numbers",
         )
