@@ -84,6 +84,19 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
     };
   }, []);
 
+  // Before the first play a scene's first frame is often black (it fades in): show
+  // what the lesson is instead. Clicks pass through to the player.
+  const atStart = frame === 0;
+  const renderPoster = useCallback(
+    () =>
+      atStart ? (
+        <div className="player-poster" aria-hidden="true">
+          <p className="player-poster-title">{session.title}</p>
+          <p className="player-poster-hint">▶ Press play</p>
+        </div>
+      ) : null,
+    [session.title, atStart],
+  );
   const ready = session.scenes.filter((s) => s.status === "ready").length;
   // Scenes appear as the plan records them: until then, count the ones asked for.
   const total = Math.max(session.scenes.length, session.sceneCount ?? 0);
@@ -170,6 +183,8 @@ export function LessonView({ initial }: { initial: SessionDetail }) {
               showVolumeControls
               allowFullscreen
               style={{ width: "100%", aspectRatio: `${timeline.width} / ${timeline.height}` }}
+              renderPoster={renderPoster}
+              showPosterWhenUnplayed
               acknowledgeRemotionLicense
             />
           </div>

@@ -198,7 +198,7 @@ export function SceneCard({ scene, fps, playing, onSeek, onSession, onScene }: P
         <input
           id={`${id}-edit`}
           value={prompt}
-          placeholder="e.g. make it slower, or make the title bigger"
+          placeholder="e.g. make it slower"
           onChange={(e) => setPrompt(e.target.value)}
           disabled={!canEdit || pending !== null}
           aria-invalid={fieldError ? true : undefined}
