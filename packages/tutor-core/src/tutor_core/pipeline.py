@@ -165,6 +165,18 @@ class ExportResult:
     scenes: int
     missing: list[Scene] = field(default_factory=list)
 
+    def to_wire(self, session_id: str) -> dict[str, Any]:
+        """The export as JSON for a caller (the CLI's `--json`, the MCP tool)."""
+        return {
+            "sessionId": session_id,
+            "output": str(self.path),
+            "subtitles": str(self.subtitles),
+            "frames": self.frames,
+            "duration": self.duration,
+            "scenes": self.scenes,
+            "missing": [s.id for s in self.missing],
+        }
+
 
 ProgressCallback = Callable[[VideoSession | Scene], Awaitable[None] | None]
 
@@ -475,8 +487,6 @@ class Pipeline:
             raise InvalidInput("edit instruction longer than 2000 characters")
         job = job_id or new_correlation_id()
         with correlated(job):
-            # An agent that answers at once refuses before the scene is touched.
-            await self.check_edit(scene_id, instruction)
             return await self._run_job(job, lambda: self._edit(scene_id, instruction))
 
     async def check_edit(self, scene_id: str, instruction: str) -> None:

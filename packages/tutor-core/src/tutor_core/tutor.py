@@ -348,6 +348,9 @@ class Tutor:
     async def edit(self, scene_id: str, instruction: str) -> SessionView:
         """Change one scene by instruction; only that scene is re-rendered."""
         scene = await self._own_scene(scene_id)
+        # An agent that answers at once refuses before the scene is touched (a server
+        # asks the same before it queues the edit, so its worker does not ask again).
+        await self.pipeline.check_edit(scene.id, instruction)
         session = await self.pipeline.edit(scene.id, instruction)
         return await self.session(session.id)
 

@@ -212,15 +212,7 @@ def create_server(settings_factory: Callable[[], Settings] = Settings) -> MCPSer
             session = await tutor.resolve_session(session_id)
             path = _export_path(out, tutor.settings.home, session.id)
             result = await tutor.export(session.id, path)
-            return {
-                "sessionId": session.id,
-                "output": str(result.path),
-                "subtitles": str(result.subtitles),
-                "frames": result.frames,
-                "duration": result.duration,
-                "scenes": result.scenes,
-                "missing": [s.id for s in result.missing],
-            }
+            return result.to_wire(session.id)
 
         return await with_tutor(None, work)
 

@@ -468,20 +468,7 @@ def register(app: typer.Typer) -> None:
 
         resolved, result = _run(lambda: _with_tutor(_settings(), None, work))
         if as_json:
-            sys.stdout.write(
-                json.dumps(
-                    {
-                        "sessionId": resolved,
-                        "output": str(result.path),
-                        "subtitles": str(result.subtitles),
-                        "frames": result.frames,
-                        "duration": result.duration,
-                        "scenes": result.scenes,
-                        "missing": [s.id for s in result.missing],
-                    }
-                )
-                + "\n"
-            )
+            sys.stdout.write(json.dumps(result.to_wire(resolved)) + "\n")
         else:
             console.print(
                 f"[green]video:[/] {result.path} ({result.duration:.1f} s, {result.frames} frames)"
